@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port layer: open, configure, negotiate offloads, close.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "iw_port.h"
+#include "iw_port_pvt.h"
+
+RTE_LOG_REGISTER_DEFAULT(iw_port_logtype, NOTICE);
+
+#define DEF_NB_DESC 1024
+#define DEF_NB_MBUFS 16383
+#define DEF_MTU 1500
+#define QUIESCE_WAIT_MS 200
+
+static struct rte_mempool *
+pool_for_socket(struct iw_port *port, const struct iw_port_conf *conf, int socket)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int idx = socket < 0 ? 0 : (unsigned int)socket;
+	uint16_t room = conf->mbuf_size ? conf->mbuf_size : RTE_MBUF_DEFAULT_BUF_SIZE;
+
+	if (idx >= RTE_MAX_NUMA_NODES)
+		idx = 0;
+	if (port->pools[idx] != NULL)
+		return port->pools[idx];
+	snprintf(name, sizeof(name), "iwp%u_s%u", port->port_id, idx);
+	port->pools[idx] = rte_pktmbuf_pool_create(name,
+			conf->nb_mbufs ? conf->nb_mbufs : DEF_NB_MBUFS,
+			256, 0, room, socket);
+	if (port->pools[idx] == NULL)
+		IW_PORT_LOG(ERR, "%s: mbuf pool on socket %d: %s", port->name, socket,
+			    rte_strerror(rte_errno));
+	return port->pools[idx];
+}
+
+/* Decide which offloads the port does and which fall back to software. */
+static void
+negotiate(struct iw_port *port, const struct rte_eth_dev_info *di, uint32_t want,
+	  struct rte_eth_conf *ec)
+{
+	uint64_t txc = di->tx_offload_capa, rxc = di->rx_offload_capa;
+	uint32_t hw = 0;
+
+	if ((want & IW_OFF_IPV4_CKSUM) && (txc & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)) {
+		hw |= IW_OFF_IPV4_CKSUM;
+		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	}
+	if ((want & IW_OFF_TCP_CKSUM) && (txc & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)) {
+		hw |= IW_OFF_TCP_CKSUM;
+		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	}
+	if ((want & IW_OFF_MULTISEG) && (txc & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)) {
+		hw |= IW_OFF_MULTISEG;
+		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	}
+	/* TSO needs the checksums it implies. */
+	if ((want & IW_OFF_TSO) && (txc & RTE_ETH_TX_OFFLOAD_TCP_TSO) &&
+	    (hw & IW_OFF_TCP_CKSUM) && (hw & IW_OFF_IPV4_CKSUM)) {
+		hw |= IW_OFF_TSO;
+		ec->txmode.offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	}
+	if ((want & IW_OFF_RX_CKSUM) &&
+	    (rxc & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) ==
+	    (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) {
+		hw |= IW_OFF_RX_CKSUM;
+		ec->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				       RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	}
+	port->hw_offloads = hw;
+	port->sw_offloads = want & ~hw;
+	port->tso_max = (hw & IW_OFF_TSO) ? RTE_MIN(di->max_rx_pktlen > 0 ?
+			65535u : 0u, 65535u) : 0;
+	port->max_tx_segs = di->tx_desc_lim.nb_mtu_seg_max ?
+			    di->tx_desc_lim.nb_mtu_seg_max : 1;
+	if (!(hw & IW_OFF_MULTISEG) && port->max_tx_segs > 1 &&
+	    strcmp(di->driver_name, "net_ring") != 0)
+		port->max_tx_segs = 1;
+}
+
+static int
+find_or_probe(const char *dev, uint16_t *port_id)
+{
+	char name[RTE_DEV_NAME_MAX_LEN];
+	const char *comma = strchr(dev, ',');
+	size_t len = comma ? (size_t)(comma - dev) : strlen(dev);
+	uint16_t pid;
+	int rc;
+
+	if (len == 0 || len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, dev, len);
+	name[len] = '\0';
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	/* PCI devices are matched by the ethdev's device name too. */
+	RTE_ETH_FOREACH_DEV(pid) {
+		struct rte_eth_dev_info di;
+
+		if (rte_eth_dev_info_get(pid, &di) == 0 && di.device != NULL &&
+		    strcmp(rte_dev_name(di.device), name) == 0) {
+			*port_id = pid;
+			return 0;
+		}
+	}
+	if (strncmp(name, "net_", 4) != 0)
+		return -ENODEV;
+	rc = rte_vdev_init(name, comma ? comma + 1 : "");
+	if (rc != 0)
+		return rc < 0 ? rc : -ENODEV;
+	return rte_eth_dev_get_port_by_name(name, port_id) == 0 ? 0 : -ENODEV;
+}
+
+struct iw_port *
+iw_port_open(const struct iw_port_conf *conf)
+{
+	struct rte_eth_conf ec;
+	struct rte_eth_dev_info di;
+	struct iw_port *port;
+	uint16_t pid, q, nbq, rxd, txd, mtu;
+	int rc, socket;
+	bool owned = false;
+
+	if (conf == NULL || (conf->dev == NULL && conf->port_id < 0)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	nbq = conf->nb_queues ? conf->nb_queues : 1;
+	if (nbq > IW_PORT_MAX_QUEUES) {
+		IW_PORT_LOG(ERR, "%u queues asked, at most %u", nbq, IW_PORT_MAX_QUEUES);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (conf->dev != NULL) {
+		rc = find_or_probe(conf->dev, &pid);
+		if (rc < 0) {
+			IW_PORT_LOG(ERR, "no device %s: %s", conf->dev, rte_strerror(-rc));
+			rte_errno = ENODEV;
+			return NULL;
+		}
+		owned = true;
+	} else {
+		if (!rte_eth_dev_is_valid_port((uint16_t)conf->port_id)) {
+			rte_errno = ENODEV;
+			return NULL;
+		}
+		pid = (uint16_t)conf->port_id;
+	}
+	rc = rte_eth_dev_info_get(pid, &di);
+	if (rc != 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	if (nbq > di.max_rx_queues || nbq > di.max_tx_queues) {
+		IW_PORT_LOG(ERR, "port %u (%s) has %u/%u queues, %u asked", pid,
+			    di.driver_name, di.max_rx_queues, di.max_tx_queues, nbq);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	socket = rte_eth_dev_socket_id(pid);
+	if (socket < 0)
+		socket = 0;
+	port = rte_zmalloc_socket("iw_port", sizeof(*port), RTE_CACHE_LINE_SIZE, socket);
+	if (port == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	port->port_id = pid;
+	port->nb_queues = nbq;
+	port->socket_id = socket;
+	port->owned = owned;
+	rte_eth_dev_get_name_by_port(pid, port->name);
+
+	memset(&ec, 0, sizeof(ec));
+	negotiate(port, &di, conf->no_offloads ? 0 :
+		  (conf->offloads ? conf->offloads : IW_OFF_ALL), &ec);
+	if (nbq > 1) {
+		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		ec.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) &
+						 di.flow_type_rss_offloads;
+		if (ec.rx_adv_conf.rss_conf.rss_hf == 0)
+			ec.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+	}
+	rc = rte_eth_dev_configure(pid, nbq, nbq, &ec);
+	if (rc != 0) {
+		IW_PORT_LOG(ERR, "%s: configure: %s", port->name, rte_strerror(-rc));
+		goto fail;
+	}
+	mtu = conf->mtu ? conf->mtu : 0;
+	if (mtu != 0) {
+		if (mtu < RTE_ETHER_MIN_MTU || (di.max_mtu && mtu > di.max_mtu)) {
+			IW_PORT_LOG(ERR, "%s: MTU %u outside [%u, %u]", port->name, mtu,
+				    RTE_ETHER_MIN_MTU, di.max_mtu);
+			rc = -EINVAL;
+			goto fail;
+		}
+		rc = rte_eth_dev_set_mtu(pid, mtu);
+		if (rc != 0 && rc != -ENOTSUP) {
+			IW_PORT_LOG(ERR, "%s: set MTU %u: %s", port->name, mtu,
+				    rte_strerror(-rc));
+			goto fail;
+		}
+	} else if (rte_eth_dev_get_mtu(pid, &mtu) != 0 || mtu == 0) {
+		mtu = DEF_MTU;
+	}
+	port->mtu = mtu;
+	rxd = conf->nb_rxd ? conf->nb_rxd : DEF_NB_DESC;
+	txd = conf->nb_txd ? conf->nb_txd : DEF_NB_DESC;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &rxd, &txd);
+	if (rc != 0)
+		goto fail;
+	for (q = 0; q < nbq; q++) {
+		struct rte_eth_rxconf rxc = di.default_rxconf;
+		struct rte_eth_txconf txc = di.default_txconf;
+		struct rte_mempool *mp = pool_for_socket(port, conf, socket);
+
+		if (mp == NULL) {
+			rc = -rte_errno;
+			goto fail;
+		}
+		port->q[q].pool = mp;
+		rxc.offloads = ec.rxmode.offloads;
+		txc.offloads = ec.txmode.offloads;
+		rc = rte_eth_rx_queue_setup(pid, q, rxd, socket, &rxc, mp);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(pid, q, txd, socket, &txc);
+		if (rc != 0) {
+			IW_PORT_LOG(ERR, "%s: queue %u setup: %s", port->name, q,
+				    rte_strerror(-rc));
+			goto fail;
+		}
+	}
+	rc = rte_eth_macaddr_get(pid, &port->mac);
+	if (rc != 0)
+		goto fail;
+	rc = rte_eth_dev_start(pid);
+	if (rc != 0) {
+		IW_PORT_LOG(ERR, "%s: start: %s", port->name, rte_strerror(-rc));
+		goto fail;
+	}
+	if (conf->promisc)
+		(void)rte_eth_promiscuous_enable(pid);
+	IW_PORT_LOG(INFO, "%s: port %u up, %u queue(s), MTU %u", port->name, pid, nbq,
+		    port->mtu);
+	return port;
+fail:
+	for (q = 0; q < RTE_MAX_NUMA_NODES; q++)
+		rte_mempool_free(port->pools[q]);
+	rte_free(port);
+	rte_errno = rc < 0 ? -rc : EINVAL;
+	return NULL;
+}
+
+void
+iw_port_close(struct iw_port *port)
+{
+	uint64_t deadline;
+	uint16_t q;
+	bool waiting;
+
+	if (port == NULL)
+		return;
+	port->quiesce = 1;
+	rte_smp_mb();
+	/* Wait until each queue that saw traffic has parked (its poller saw the flag). */
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * QUIESCE_WAIT_MS / 1000;
+	do {
+		waiting = false;
+		for (q = 0; q < port->nb_queues; q++)
+			if ((port->q[q].rx_pkts || port->q[q].tx_pkts) && !port->q[q].parked &&
+			    rte_lcore_id() == LCORE_ID_ANY)
+				waiting = true;
+		if (waiting)
+			rte_delay_us_sleep(1000);
+	} while (waiting && rte_get_timer_cycles() < deadline);
+
+	(void)rte_eth_dev_stop(port->port_id);
+	for (q = 0; q < port->nb_queues; q++)
+		iw_impair_free(port->q[q].impair);
+	(void)rte_eth_dev_close(port->port_id);
+	if (port->owned) {
+		char name[RTE_ETH_NAME_MAX_LEN];
+
+		memcpy(name, port->name, sizeof(name));
+		if (strncmp(name, "net_", 4) == 0)
+			(void)rte_vdev_uninit(name);
+	}
+	for (q = 0; q < RTE_MAX_NUMA_NODES; q++)
+		rte_mempool_free(port->pools[q]);
+	rte_free(port);
+}
+
+int
+iw_wire_create(const char *name, const struct iw_port_conf *conf, struct iw_port *ends[2])
+{
+	struct rte_ring *ab[IW_PORT_MAX_QUEUES], *ba[IW_PORT_MAX_QUEUES];
+	struct iw_port_conf c;
+	char rn[RTE_RING_NAMESIZE];
+	uint16_t nbq, q;
+	int pa, pb;
+
+	if (name == NULL || conf == NULL || ends == NULL)
+		return -EINVAL;
+	nbq = conf->nb_queues ? conf->nb_queues : 1;
+	if (nbq > IW_PORT_MAX_QUEUES)
+		return -EINVAL;
+	for (q = 0; q < nbq; q++) {
+		snprintf(rn, sizeof(rn), "%s_ab%u", name, q);
+		ab[q] = rte_ring_create(rn, 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(rn, sizeof(rn), "%s_ba%u", name, q);
+		ba[q] = rte_ring_create(rn, 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (ab[q] == NULL || ba[q] == NULL)
+			return -rte_errno;
+	}
+	snprintf(rn, sizeof(rn), "%s_a", name);
+	pa = rte_eth_from_rings(rn, ba, nbq, ab, nbq, SOCKET_ID_ANY);
+	snprintf(rn, sizeof(rn), "%s_b", name);
+	pb = rte_eth_from_rings(rn, ab, nbq, ba, nbq, SOCKET_ID_ANY);
+	if (pa < 0 || pb < 0)
+		return -rte_errno;
+	c = *conf;
+	c.dev = NULL;
+	c.port_id = pa;
+	ends[0] = iw_port_open(&c);
+	if (ends[0] == NULL)
+		return -rte_errno;
+	c.port_id = pb;
+	ends[1] = iw_port_open(&c);
+	if (ends[1] == NULL) {
+		int rc = -rte_errno;
+
+		iw_port_close(ends[0]);
+		ends[0] = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int
+iw_port_link(const struct iw_port *port, struct rte_eth_link *link)
+{
+	if (port == NULL || link == NULL)
+		return -EINVAL;
+	return rte_eth_link_get_nowait(port->port_id, link);
+}
+
+int
+iw_port_wait_link(const struct iw_port *port, unsigned int timeout_ms)
+{
+	struct rte_eth_link link;
+	unsigned int waited = 0;
+
+	for (;;) {
+		int rc = iw_port_link(port, &link);
+
+		if (rc != 0)
+			return rc;
+		if (link.link_status == RTE_ETH_LINK_UP)
+			return 0;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(10000);
+		waited += 10;
+	}
+}
+
+int
+iw_port_offload_str(const struct iw_port *port, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ IW_OFF_IPV4_CKSUM, "ipv4-cksum" },
+		{ IW_OFF_TCP_CKSUM, "tcp-cksum" },
+		{ IW_OFF_TSO, "tso" },
+		{ IW_OFF_MULTISEG, "multi-seg" },
+		{ IW_OFF_RX_CKSUM, "rx-cksum" },
+	};
+	size_t i, off = 0;
+	int n;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(names); i++) {
+		const char *how = (port->hw_offloads & names[i].bit) ? "hw" :
+				  (port->sw_offloads & names[i].bit) ? "sw" : "off";
+
+		n = snprintf(buf + RTE_MIN(off, len), off < len ? len - off : 0,
+			     "%s%s:%s", i ? " " : "", names[i].name, how);
+		if (n < 0)
+			return n;
+		off += (size_t)n;
+	}
+	return (int)off;
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef IW_PORT_H
+#define IW_PORT_H
+
+/**
+ * @file
+ * pmd/: the port layer. Opens a DPDK ethdev by its EAL device name (a PCI
+ * address for net_cxgbe and other NICs, a vdev name for net_ring, net_memif,
+ * net_tap, net_af_packet, net_af_xdp), configures one RX/TX queue pair per
+ * engine lcore, owns the mbuf pools (one per NUMA socket), negotiates offloads
+ * against the PMD's capabilities and exposes the burst calls the stack uses.
+ *
+ * It also provides, for tests, a wire of two ports in one process built on
+ * rte_eth_from_rings(), and a seeded impairment stage (drop, duplicate,
+ * reorder, delay, corrupt) on the receive side of any queue.
+ *
+ * Error convention: constructors return a pointer, or NULL with rte_errno set;
+ * control calls return 0 or a negative errno; burst calls return a count.
+ * Nothing here prints or exits: messages go to the `pmd.iwarp` log type.
+ *
+ * Threading: control calls (open, close, impairment set-up) are made from one
+ * control thread. Each queue is polled by exactly one lcore; the burst calls
+ * take no lock.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most queue pairs a port layer instance configures. */
+#define IW_PORT_MAX_QUEUES 16
+
+/** Offloads, as wanted by the caller and as granted by the port. */
+#define IW_OFF_IPV4_CKSUM  (1u << 0) /**< TX IPv4 header checksum */
+#define IW_OFF_TCP_CKSUM   (1u << 1) /**< TX TCP checksum */
+#define IW_OFF_TSO         (1u << 2) /**< TX TCP segmentation */
+#define IW_OFF_MULTISEG    (1u << 3) /**< TX chains of several mbufs */
+#define IW_OFF_RX_CKSUM    (1u << 4) /**< RX IPv4 and TCP checksum check */
+#define IW_OFF_ALL (IW_OFF_IPV4_CKSUM | IW_OFF_TCP_CKSUM | IW_OFF_TSO | \
+		    IW_OFF_MULTISEG | IW_OFF_RX_CKSUM)
+
+/** Port configuration. Zero values select the defaults noted. */
+struct iw_port_conf {
+	const char *dev;      /**< EAL device name; NULL with port_id set below */
+	int port_id;          /**< used when dev is NULL (e.g. a ring wire); -1 = none */
+	uint16_t nb_queues;   /**< RX/TX queue pairs (default 1) */
+	uint16_t nb_rxd;      /**< RX descriptors per queue (default 1024) */
+	uint16_t nb_txd;      /**< TX descriptors per queue (default 1024) */
+	uint32_t nb_mbufs;    /**< mbufs per socket pool (default 16383) */
+	uint16_t mbuf_size;   /**< data room (default RTE_MBUF_DEFAULT_BUF_SIZE) */
+	uint16_t mtu;         /**< IP MTU; 0 keeps the port's (1500 if unknown) */
+	uint32_t offloads;    /**< IW_OFF_* wanted (default IW_OFF_ALL) */
+	bool no_offloads;     /**< force every offload to software */
+	bool promisc;         /**< enable promiscuous mode */
+};
+
+/** Seeded impairment of one queue's received packets (0 = off). */
+struct iw_impair_conf {
+	uint64_t seed;        /**< PRNG seed: same seed, same impairments */
+	uint32_t drop_ppm;    /**< drop probability, parts per million */
+	uint32_t dup_ppm;     /**< duplicate probability */
+	uint32_t reorder_ppm; /**< probability a packet is held behind the next */
+	uint32_t corrupt_ppm; /**< probability one byte past the L2 header is flipped */
+	uint32_t delay_us;    /**< fixed delay added to every packet */
+	uint32_t jitter_us;   /**< uniform extra delay in [0, jitter_us) */
+};
+
+/** Counters of the impairment stage. */
+struct iw_impair_stats {
+	uint64_t seen, dropped, duplicated, reordered, corrupted, delayed;
+};
+
+struct iw_impair;
+
+/** Per-queue state, one cache line per owner lcore. */
+struct iw_port_queue {
+	struct rte_mempool *pool;  /**< mbufs on the queue's socket */
+	struct iw_impair *impair;  /**< NULL unless impairment is on */
+	uint64_t rx_pkts, tx_pkts, tx_full; /**< tx_full: packets the PMD refused */
+	volatile uint32_t parked;  /**< set by the poller once it saw the quiesce flag */
+} __rte_cache_aligned;
+
+/** An open port. Fields are read-only to users of this layer. */
+struct iw_port {
+	uint16_t port_id;
+	uint16_t nb_queues;
+	uint16_t mtu;              /**< IP MTU in use */
+	uint32_t hw_offloads;      /**< IW_OFF_* done by the port */
+	uint32_t sw_offloads;      /**< IW_OFF_* wanted but done in software */
+	uint32_t tso_max;          /**< largest TSO burst the port takes (0: no TSO) */
+	uint16_t max_tx_segs;      /**< most segments in one TX mbuf chain */
+	int socket_id;
+	volatile uint32_t quiesce; /**< set by iw_port_close(): pollers back off */
+	bool owned;                /**< opened by name here, closed and detached on close */
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct rte_ether_addr mac;
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	struct iw_port_queue q[IW_PORT_MAX_QUEUES];
+};
+
+/**
+ * Open and start a port.
+ *
+ * @param conf
+ *   Configuration; conf->dev names an EAL device (probed with
+ *   rte_eth_dev_get_port_by_name(), hot-plugged as a vdev if it is not there yet
+ *   and contains devargs), or conf->port_id names an existing ethdev.
+ * @return
+ *   The port, or NULL with rte_errno: ENODEV (no such device), EINVAL (bad
+ *   configuration: queues, MTU), ENOMEM (pool), or the PMD's error.
+ */
+struct iw_port *iw_port_open(const struct iw_port_conf *conf);
+
+/**
+ * Stop and close a port: sets the quiesce flag so pollers stop touching the
+ * queues, waits (bounded) until every queue that was polled has parked, then
+ * stops the device, frees what is queued in the impairment stage and closes.
+ * The caller must not use the port afterwards. NULL is accepted.
+ */
+void iw_port_close(struct iw_port *port);
+
+/**
+ * Build a wire of two ports in one process: what one transmits the other
+ * receives, over rte_eth_from_rings(). Each end has conf->nb_queues queues;
+ * queue i of one end feeds queue i of the other.
+ *
+ * @param name
+ *   Unique name prefix for the rings and ports.
+ * @param ends
+ *   Out: the two open ports.
+ * @return
+ *   0, or a negative errno.
+ */
+int iw_wire_create(const char *name, const struct iw_port_conf *conf, struct iw_port *ends[2]);
+
+/**
+ * Turn the impairment stage of one queue's receive side on, reconfigure it,
+ * or (conf NULL) turn it off, releasing what it held.
+ * @return 0, -EINVAL (bad queue or probability above 1e6), -ENOMEM.
+ */
+int iw_port_impair(struct iw_port *port, uint16_t queue, const struct iw_impair_conf *conf);
+
+/** Read the impairment counters of one queue. @return 0 or -EINVAL / -ENOENT. */
+int iw_port_impair_stats(const struct iw_port *port, uint16_t queue,
+			 struct iw_impair_stats *stats);
+
+/** Link status, without waiting. @return 0 or a negative errno. */
+int iw_port_link(const struct iw_port *port, struct rte_eth_link *link);
+
+/** Wait up to timeout_ms for link up. @return 0 (up), -ETIMEDOUT. */
+int iw_port_wait_link(const struct iw_port *port, unsigned int timeout_ms);
+
+/**
+ * Describe the negotiated offloads ("ipv4-cksum:hw tcp-cksum:sw tso:sw ...").
+ * @return the number of characters written (snprintf semantics).
+ */
+int iw_port_offload_str(const struct iw_port *port, char *buf, size_t len);
+
+/** Internal: run the impairment stage over a received burst. */
+uint16_t iw_impair_rx(struct iw_impair *im, struct rte_mbuf **pkts, uint16_t nb,
+		      uint16_t max);
+
+/**
+ * Receive a burst from a queue, through the impairment stage when it is on.
+ * Returns 0 while the port is being closed.
+ */
+static inline uint16_t
+iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb)
+{
+	struct iw_port_queue *q = &port->q[queue];
+	uint16_t n;
+
+	if (unlikely(port->quiesce)) {
+		q->parked = 1;
+		return 0;
+	}
+	n = rte_eth_rx_burst(port->port_id, queue, pkts, nb);
+	if (unlikely(q->impair != NULL))
+		n = iw_impair_rx(q->impair, pkts, n, nb);
+	q->rx_pkts += n;
+	return n;
+}
+
+/**
+ * Transmit a burst. Returns how many the PMD took; the caller owns the rest
+ * (retry or free them). Returns 0 while the port is being closed.
+ */
+static inline uint16_t
+iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb)
+{
+	struct iw_port_queue *q = &port->q[queue];
+	uint16_t n;
+
+	if (unlikely(port->quiesce)) {
+		q->parked = 1;
+		return 0;
+	}
+	n = rte_eth_tx_burst(port->port_id, queue, pkts, nb);
+	q->tx_pkts += n;
+	q->tx_full += nb - n;
+	return n;
+}
+
+/** The mbuf pool for a queue (on the socket of the port). */
+static inline struct rte_mempool *
+iw_port_pool(const struct iw_port *port, uint16_t queue)
+{
+	return port->q[queue].pool;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IW_PORT_H */
