@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
@@ -27,6 +26,8 @@ RTE_LOG_REGISTER_DEFAULT(iw_port_logtype, NOTICE);
 #define DEF_NB_MBUFS 16383
 #define DEF_MTU 1500
 #define QUIESCE_WAIT_MS 200
+
+static void free_pools(struct rte_mempool **pools);
 
 static struct rte_mempool *
 pool_for_socket(struct iw_port *port, const struct iw_port_conf *conf, int socket)
@@ -93,22 +94,14 @@ negotiate(struct iw_port *port, const struct rte_eth_dev_info *di, uint32_t want
 		port->max_tx_segs = 1;
 }
 
+/* The ethdev whose own name or whose device's name (PCI address) is name. */
 static int
-find_or_probe(const char *dev, uint16_t *port_id)
+find_port(const char *name, uint16_t *port_id)
 {
-	char name[RTE_DEV_NAME_MAX_LEN];
-	const char *comma = strchr(dev, ',');
-	size_t len = comma ? (size_t)(comma - dev) : strlen(dev);
 	uint16_t pid;
-	int rc;
 
-	if (len == 0 || len >= sizeof(name))
-		return -EINVAL;
-	memcpy(name, dev, len);
-	name[len] = '\0';
 	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
 		return 0;
-	/* PCI devices are matched by the ethdev's device name too. */
 	RTE_ETH_FOREACH_DEV(pid) {
 		struct rte_eth_dev_info di;
 
@@ -118,12 +111,37 @@ find_or_probe(const char *dev, uint16_t *port_id)
 			return 0;
 		}
 	}
-	if (strncmp(name, "net_", 4) != 0)
+	return -ENODEV;
+}
+
+/*
+ * Find the device named by dev ("NAME[,devargs]"); hot-plug it (vdev or PCI)
+ * when it is not there yet. *probed tells whether this call plugged it.
+ */
+static int
+find_or_probe(const char *dev, uint16_t *port_id, bool *probed)
+{
+	char name[RTE_DEV_NAME_MAX_LEN];
+	const char *comma = strchr(dev, ',');
+	size_t len = comma ? (size_t)(comma - dev) : strlen(dev);
+	int rc;
+
+	*probed = false;
+	if (len == 0 || len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, dev, len);
+	name[len] = '\0';
+	if (find_port(name, port_id) == 0)
+		return 0;
+	rc = rte_dev_probe(dev);
+	if (rc != 0) {
+		IW_PORT_LOG(DEBUG, "probe %s: %s", dev, rte_strerror(-rc));
 		return -ENODEV;
-	rc = rte_vdev_init(name, comma ? comma + 1 : "");
-	if (rc != 0)
-		return rc < 0 ? rc : -ENODEV;
-	return rte_eth_dev_get_port_by_name(name, port_id) == 0 ? 0 : -ENODEV;
+	}
+	if (find_port(name, port_id) != 0)
+		return -ENODEV;
+	*probed = true;
+	return 0;
 }
 
 struct iw_port *
@@ -147,13 +165,12 @@ iw_port_open(const struct iw_port_conf *conf)
 		return NULL;
 	}
 	if (conf->dev != NULL) {
-		rc = find_or_probe(conf->dev, &pid);
+		rc = find_or_probe(conf->dev, &pid, &owned);
 		if (rc < 0) {
-			IW_PORT_LOG(ERR, "no device %s: %s", conf->dev, rte_strerror(-rc));
+			IW_PORT_LOG(ERR, "no device %s", conf->dev);
 			rte_errno = ENODEV;
 			return NULL;
 		}
-		owned = true;
 	} else {
 		if (!rte_eth_dev_is_valid_port((uint16_t)conf->port_id)) {
 			rte_errno = ENODEV;
@@ -184,6 +201,7 @@ iw_port_open(const struct iw_port_conf *conf)
 	port->nb_queues = nbq;
 	port->socket_id = socket;
 	port->owned = owned;
+	port->dev = di.device;
 	rte_eth_dev_get_name_by_port(pid, port->name);
 
 	memset(&ec, 0, sizeof(ec));
@@ -248,6 +266,13 @@ iw_port_open(const struct iw_port_conf *conf)
 	rc = rte_eth_macaddr_get(pid, &port->mac);
 	if (rc != 0)
 		goto fail;
+	if (!rte_is_valid_assigned_ether_addr(&port->mac)) {
+		/* net_ring starts with an all-zero MAC: use a random local one. */
+		rte_eth_random_addr(port->mac.addr_bytes);
+		(void)rte_eth_dev_default_mac_addr_set(pid, &port->mac);
+		IW_PORT_LOG(INFO, "%s: no MAC, using " RTE_ETHER_ADDR_PRT_FMT, port->name,
+			    RTE_ETHER_ADDR_BYTES(&port->mac));
+	}
 	rc = rte_eth_dev_start(pid);
 	if (rc != 0) {
 		IW_PORT_LOG(ERR, "%s: start: %s", port->name, rte_strerror(-rc));
@@ -259,49 +284,105 @@ iw_port_open(const struct iw_port_conf *conf)
 		    port->mtu);
 	return port;
 fail:
-	for (q = 0; q < RTE_MAX_NUMA_NODES; q++)
-		rte_mempool_free(port->pools[q]);
+	free_pools(port->pools);
+	if (owned) {
+		(void)rte_eth_dev_close(pid);
+		(void)rte_dev_remove(di.device);
+	}
 	rte_free(port);
 	rte_errno = rc < 0 ? -rc : EINVAL;
 	return NULL;
 }
 
+/* Wait (bounded) until the pollers of other threads have parked. */
+static void
+quiesce(struct iw_port *port)
+{
+	uint64_t deadline, hz = rte_get_timer_hz();
+	int self = rte_gettid();
+	uint16_t q;
+
+	port->quiesce = 1;
+	rte_smp_mb();
+	deadline = rte_get_timer_cycles() + hz * IW_PORT_QUIESCE_MS / 1000;
+	for (q = 0; q < port->nb_queues; q++) {
+		struct iw_port_queue *pq = &port->q[q];
+
+		/* Never polled, or polled by this very thread: nobody is inside a burst. */
+		if (__atomic_load_n(&pq->polls, __ATOMIC_ACQUIRE) == 0 ||
+		    __atomic_load_n(&pq->poller_tid, __ATOMIC_RELAXED) == self)
+			continue;
+		while (!pq->parked && rte_get_timer_cycles() < deadline)
+			rte_delay_us_sleep(100);
+		if (!pq->parked)
+			/* A poller that has been silent this long is not inside a burst. */
+			IW_PORT_LOG(WARNING, "%s: queue %u not parked after %u ms, closing anyway",
+				    port->name, q, IW_PORT_QUIESCE_MS);
+	}
+	rte_smp_mb();
+}
+
+static void
+free_pools(struct rte_mempool **pools)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++) {
+		rte_mempool_free(pools[i]);
+		pools[i] = NULL;
+	}
+}
+
+/* One end of a wire is closed: keep its pools; the last end frees everything. */
+static void
+wire_release(struct iw_wire *w, struct rte_mempool **pools)
+{
+	void *m = NULL;
+	unsigned int i;
+
+	memcpy(w->pools[w->refs - 1], pools, sizeof(w->pools[0]));
+	memset(pools, 0, sizeof(w->pools[0]));
+	if (--w->refs != 0)
+		return;
+	for (i = 0; i < w->nb_rings; i++) {
+		while (rte_ring_dequeue(w->rings[i], &m) == 0)
+			rte_pktmbuf_free((struct rte_mbuf *)m);
+		rte_ring_free(w->rings[i]);
+	}
+	free_pools(w->pools[0]);
+	free_pools(w->pools[1]);
+	rte_free(w);
+}
+
 void
 iw_port_close(struct iw_port *port)
 {
-	uint64_t deadline;
 	uint16_t q;
-	bool waiting;
+	int rc;
 
 	if (port == NULL)
 		return;
-	port->quiesce = 1;
-	rte_smp_mb();
-	/* Wait until each queue that saw traffic has parked (its poller saw the flag). */
-	deadline = rte_get_timer_cycles() + rte_get_timer_hz() * QUIESCE_WAIT_MS / 1000;
-	do {
-		waiting = false;
-		for (q = 0; q < port->nb_queues; q++)
-			if ((port->q[q].rx_pkts || port->q[q].tx_pkts) && !port->q[q].parked &&
-			    rte_lcore_id() == LCORE_ID_ANY)
-				waiting = true;
-		if (waiting)
-			rte_delay_us_sleep(1000);
-	} while (waiting && rte_get_timer_cycles() < deadline);
-
-	(void)rte_eth_dev_stop(port->port_id);
-	for (q = 0; q < port->nb_queues; q++)
+	quiesce(port);
+	rc = rte_eth_dev_stop(port->port_id);
+	if (rc != 0)
+		IW_PORT_LOG(WARNING, "%s: stop: %s", port->name, rte_strerror(-rc));
+	for (q = 0; q < port->nb_queues; q++) {
 		iw_impair_free(port->q[q].impair);
-	(void)rte_eth_dev_close(port->port_id);
-	if (port->owned) {
-		char name[RTE_ETH_NAME_MAX_LEN];
-
-		memcpy(name, port->name, sizeof(name));
-		if (strncmp(name, "net_", 4) == 0)
-			(void)rte_vdev_uninit(name);
+		port->q[q].impair = NULL;
 	}
-	for (q = 0; q < RTE_MAX_NUMA_NODES; q++)
-		rte_mempool_free(port->pools[q]);
+	rc = rte_eth_dev_close(port->port_id);
+	if (rc != 0)
+		IW_PORT_LOG(WARNING, "%s: close: %s", port->name, rte_strerror(-rc));
+	if (port->owned && port->dev != NULL) {
+		rc = rte_dev_remove(port->dev);
+		if (rc != 0)
+			IW_PORT_LOG(WARNING, "%s: remove: %s", port->name, rte_strerror(-rc));
+	}
+	if (port->wire != NULL)
+		wire_release(port->wire, port->pools);
+	else
+		free_pools(port->pools);
+	IW_PORT_LOG(INFO, "%s: closed", port->name);
 	rte_free(port);
 }
 
@@ -310,45 +391,76 @@ iw_wire_create(const char *name, const struct iw_port_conf *conf, struct iw_port
 {
 	struct rte_ring *ab[IW_PORT_MAX_QUEUES], *ba[IW_PORT_MAX_QUEUES];
 	struct iw_port_conf c;
+	struct iw_wire *w;
 	char rn[RTE_RING_NAMESIZE];
 	uint16_t nbq, q;
-	int pa, pb;
+	int pid[2], rc, i;
 
 	if (name == NULL || conf == NULL || ends == NULL)
 		return -EINVAL;
+	ends[0] = ends[1] = NULL;
 	nbq = conf->nb_queues ? conf->nb_queues : 1;
 	if (nbq > IW_PORT_MAX_QUEUES)
 		return -EINVAL;
+	w = rte_zmalloc("iw_wire", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	if (w == NULL)
+		return -ENOMEM;
 	for (q = 0; q < nbq; q++) {
 		snprintf(rn, sizeof(rn), "%s_ab%u", name, q);
 		ab[q] = rte_ring_create(rn, 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (ab[q] == NULL)
+			goto ring_fail;
+		w->rings[w->nb_rings++] = ab[q];
 		snprintf(rn, sizeof(rn), "%s_ba%u", name, q);
 		ba[q] = rte_ring_create(rn, 4096, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (ab[q] == NULL || ba[q] == NULL)
-			return -rte_errno;
+		if (ba[q] == NULL)
+			goto ring_fail;
+		w->rings[w->nb_rings++] = ba[q];
 	}
-	snprintf(rn, sizeof(rn), "%s_a", name);
-	pa = rte_eth_from_rings(rn, ba, nbq, ab, nbq, SOCKET_ID_ANY);
-	snprintf(rn, sizeof(rn), "%s_b", name);
-	pb = rte_eth_from_rings(rn, ab, nbq, ba, nbq, SOCKET_ID_ANY);
-	if (pa < 0 || pb < 0)
-		return -rte_errno;
+	snprintf(rn, sizeof(rn), "net_ring_%s_a", name);
+	pid[0] = rte_eth_from_rings(rn, ba, nbq, ab, nbq, SOCKET_ID_ANY);
+	snprintf(rn, sizeof(rn), "net_ring_%s_b", name);
+	pid[1] = pid[0] < 0 ? -1 : rte_eth_from_rings(rn, ab, nbq, ba, nbq, SOCKET_ID_ANY);
+	if (pid[0] < 0 || pid[1] < 0) {
+		rc = -rte_errno;
+		IW_PORT_LOG(ERR, "wire %s: rte_eth_from_rings: %s", name, rte_strerror(rte_errno));
+		for (i = 0; i < 2; i++)
+			if (pid[i] >= 0)
+				(void)rte_eth_dev_close((uint16_t)pid[i]);
+		goto free_rings;
+	}
 	c = *conf;
 	c.dev = NULL;
-	c.port_id = pa;
-	ends[0] = iw_port_open(&c);
-	if (ends[0] == NULL)
-		return -rte_errno;
-	c.port_id = pb;
-	ends[1] = iw_port_open(&c);
-	if (ends[1] == NULL) {
-		int rc = -rte_errno;
-
-		iw_port_close(ends[0]);
-		ends[0] = NULL;
-		return rc;
+	for (i = 0; i < 2; i++) {
+		struct rte_eth_dev_info di;
+		c.port_id = pid[i];
+		ends[i] = iw_port_open(&c);
+		if (ends[i] == NULL) {
+			rc = -rte_errno;
+			if (i == 1) {
+				iw_port_close(ends[0]);
+				ends[0] = NULL;
+			} else {
+				(void)rte_eth_dev_close((uint16_t)pid[0]);
+			}
+			(void)rte_eth_dev_close((uint16_t)pid[1]);
+			return rc;
+		}
+		/* The ring vdev was plugged for this wire: remove it on close. */
+		if (rte_eth_dev_info_get((uint16_t)pid[i], &di) == 0)
+			ends[i]->dev = di.device;
+		ends[i]->owned = true;
+		ends[i]->wire = w;
+		w->refs++;
 	}
 	return 0;
+ring_fail:
+	rc = -rte_errno;
+free_rings:
+	for (i = 0; i < (int)w->nb_rings; i++)
+		rte_ring_free(w->rings[i]);
+	rte_free(w);
+	return rc;
 }
 
 int

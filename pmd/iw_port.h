@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -85,8 +86,12 @@ struct iw_port_queue {
 	struct rte_mempool *pool;  /**< mbufs on the queue's socket */
 	struct iw_impair *impair;  /**< NULL unless impairment is on */
 	uint64_t rx_pkts, tx_pkts, tx_full; /**< tx_full: packets the PMD refused */
+	uint64_t polls;            /**< burst calls (rx and tx) */
+	int poller_tid;            /**< thread of the last burst call (rte_gettid()) */
 	volatile uint32_t parked;  /**< set by the poller once it saw the quiesce flag */
 } __rte_cache_aligned;
+
+struct iw_wire;
 
 /** An open port. Fields are read-only to users of this layer. */
 struct iw_port {
@@ -99,7 +104,9 @@ struct iw_port {
 	uint16_t max_tx_segs;      /**< most segments in one TX mbuf chain */
 	int socket_id;
 	volatile uint32_t quiesce; /**< set by iw_port_close(): pollers back off */
-	bool owned;                /**< opened by name here, closed and detached on close */
+	bool owned;                /**< plugged here: the device is removed on close */
+	struct rte_device *dev;    /**< the EAL device behind the ethdev */
+	struct iw_wire *wire;      /**< the ring wire this port is an end of, or NULL */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_ether_addr mac;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
@@ -121,10 +128,19 @@ struct iw_port *iw_port_open(const struct iw_port_conf *conf);
 
 /**
  * Stop and close a port: sets the quiesce flag so pollers stop touching the
- * queues, waits (bounded) until every queue that was polled has parked, then
- * stops the device, frees what is queued in the impairment stage and closes.
+ * queues, waits (bounded, IW_PORT_QUIESCE_MS) until every queue that another
+ * thread has polled has parked (its poller saw the flag and will not call the
+ * PMD again), then stops the device, frees what is queued in the impairment
+ * stage, closes it and removes the device if iw_port_open() plugged it.
+ * Pollers keep calling iw_port_rx()/iw_port_tx() (which return 0) until they
+ * are told to stop; they must not touch the port once this returns.
+ *
+ * The mbuf pools are freed here too, so every mbuf of the port must be back:
+ * destroy the stack instances on it first. The two ends of a ring wire share
+ * their mbufs: their pools and rings are freed when the second end closes.
  * The caller must not use the port afterwards. NULL is accepted.
  */
+#define IW_PORT_QUIESCE_MS 500
 void iw_port_close(struct iw_port *port);
 
 /**
@@ -182,6 +198,8 @@ iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 		q->parked = 1;
 		return 0;
 	}
+	q->polls++;
+	q->poller_tid = rte_gettid();
 	n = rte_eth_rx_burst(port->port_id, queue, pkts, nb);
 	if (unlikely(q->impair != NULL))
 		n = iw_impair_rx(q->impair, pkts, n, nb);
@@ -203,6 +221,8 @@ iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 		q->parked = 1;
 		return 0;
 	}
+	q->polls++;
+	q->poller_tid = rte_gettid();
 	n = rte_eth_tx_burst(port->port_id, queue, pkts, nb);
 	q->tx_pkts += n;
 	q->tx_full += nb - n;

@@ -12,4 +12,15 @@ extern int iw_port_logtype;
 
 void iw_impair_free(struct iw_impair *im);
 
+/*
+ * A ring wire: its rings and, once an end is closed, that end's pools. The ends
+ * exchange mbufs, so nothing is freed before both ends are closed.
+ */
+struct iw_wire {
+	unsigned int refs;                 /* open ends */
+	unsigned int nb_rings;
+	struct rte_ring *rings[2 * IW_PORT_MAX_QUEUES];
+	struct rte_mempool *pools[2][RTE_MAX_NUMA_NODES]; /* of closed ends */
+};
+
 #endif

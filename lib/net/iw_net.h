@@ -74,6 +74,12 @@ struct iw_net_stats {
 	uint64_t tx_icmp_echo_reply;
 	uint64_t rx_icmp_bad;
 	uint64_t tx_no_route;       /**< destination off-subnet with no gateway */
+	uint64_t arp_aged;          /**< stale entries removed after arp_reachable_ms */
+	uint64_t arp_conflict;      /**< ARP packets from another host using our address */
+	uint64_t rx_icmp_echo_reply; /**< echo replies received (iw_net_ping()) */
+	uint64_t tx_icmp_echo;      /**< echo requests sent (iw_net_ping()) */
+	uint64_t tx_bad;            /**< packets refused by iw_net_output(): too long,
+				      *  no headroom, TSO not granted */
 };
 
 struct iw_net;
