@@ -23,7 +23,7 @@
 RTE_LOG_REGISTER_DEFAULT(iw_port_logtype, NOTICE);
 
 #define DEF_NB_DESC 1024
-#define DEF_NB_MBUFS 16383
+#define DEF_NB_MBUFS 8191
 #define DEF_MTU 1500
 #define QUIESCE_WAIT_MS 200
 

@@ -55,7 +55,7 @@ struct iw_port_conf {
 	uint16_t nb_queues;   /**< RX/TX queue pairs (default 1) */
 	uint16_t nb_rxd;      /**< RX descriptors per queue (default 1024) */
 	uint16_t nb_txd;      /**< TX descriptors per queue (default 1024) */
-	uint32_t nb_mbufs;    /**< mbufs per socket pool (default 16383) */
+	uint32_t nb_mbufs;    /**< mbufs per socket pool (default 8191) */
 	uint16_t mbuf_size;   /**< data room (default RTE_MBUF_DEFAULT_BUF_SIZE) */
 	uint16_t mtu;         /**< IP MTU; 0 keeps the port's (1500 if unknown) */
 	uint32_t offloads;    /**< IW_OFF_* wanted (default IW_OFF_ALL) */
