@@ -85,12 +85,15 @@ negotiate(struct iw_port *port, const struct rte_eth_dev_info *di, uint32_t want
 	}
 	port->hw_offloads = hw;
 	port->sw_offloads = want & ~hw;
-	port->tso_max = (hw & IW_OFF_TSO) ? RTE_MIN(di->max_rx_pktlen > 0 ?
-			65535u : 0u, 65535u) : 0;
-	port->max_tx_segs = di->tx_desc_lim.nb_mtu_seg_max ?
-			    di->tx_desc_lim.nb_mtu_seg_max : 1;
-	if (!(hw & IW_OFF_MULTISEG) && port->max_tx_segs > 1 &&
-	    strcmp(di->driver_name, "net_ring") != 0)
+	/* TSO bursts are bounded by the IPv4 total length. */
+	port->tso_max = (hw & IW_OFF_TSO) ? UINT16_MAX : 0;
+	/* Chains: as many segments as the PMD takes (0 = no stated limit), else one. */
+	if (hw & IW_OFF_MULTISEG)
+		port->max_tx_segs = di->tx_desc_lim.nb_mtu_seg_max ?
+				    di->tx_desc_lim.nb_mtu_seg_max :
+				    di->tx_desc_lim.nb_seg_max ? di->tx_desc_lim.nb_seg_max :
+				    UINT16_MAX;
+	else
 		port->max_tx_segs = 1;
 }
 
@@ -312,7 +315,8 @@ quiesce(struct iw_port *port)
 		if (__atomic_load_n(&pq->polls, __ATOMIC_ACQUIRE) == 0 ||
 		    __atomic_load_n(&pq->poller_tid, __ATOMIC_RELAXED) == self)
 			continue;
-		while (!pq->parked && rte_get_timer_cycles() < deadline)
+		while (!__atomic_load_n(&pq->parked, __ATOMIC_ACQUIRE) &&
+		       rte_get_timer_cycles() < deadline)
 			rte_delay_us_sleep(100);
 		if (!pq->parked)
 			/* A poller that has been silent this long is not inside a burst. */
@@ -333,20 +337,34 @@ free_pools(struct rte_mempool **pools)
 	}
 }
 
-/* One end of a wire is closed: keep its pools; the last end frees everything. */
 static void
-wire_release(struct iw_wire *w, struct rte_mempool **pools)
+ring_drain(struct rte_ring *r)
 {
 	void *m = NULL;
+
+	while (rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free((struct rte_mbuf *)m);
+}
+
+/*
+ * One end of a wire is closed: what waits in its receive rings is freed (no one
+ * will read it), its pools are kept (the peer may still hold its mbufs); the
+ * last end frees everything.
+ */
+static void
+wire_release(struct iw_wire *w, uint8_t end, struct rte_mempool **pools)
+{
 	unsigned int i;
 
+	/* rings[] holds ab0, ba0, ab1, ba1...: end 0 receives from ba, end 1 from ab. */
+	for (i = end == 0 ? 1 : 0; i < w->nb_rings; i += 2)
+		ring_drain(w->rings[i]);
 	memcpy(w->pools[w->refs - 1], pools, sizeof(w->pools[0]));
 	memset(pools, 0, sizeof(w->pools[0]));
 	if (--w->refs != 0)
 		return;
 	for (i = 0; i < w->nb_rings; i++) {
-		while (rte_ring_dequeue(w->rings[i], &m) == 0)
-			rte_pktmbuf_free((struct rte_mbuf *)m);
+		ring_drain(w->rings[i]);
 		rte_ring_free(w->rings[i]);
 	}
 	free_pools(w->pools[0]);
@@ -379,7 +397,7 @@ iw_port_close(struct iw_port *port)
 			IW_PORT_LOG(WARNING, "%s: remove: %s", port->name, rte_strerror(-rc));
 	}
 	if (port->wire != NULL)
-		wire_release(port->wire, port->pools);
+		wire_release(port->wire, port->wire_end, port->pools);
 	else
 		free_pools(port->pools);
 	IW_PORT_LOG(INFO, "%s: closed", port->name);
@@ -451,6 +469,7 @@ iw_wire_create(const char *name, const struct iw_port_conf *conf, struct iw_port
 			ends[i]->dev = di.device;
 		ends[i]->owned = true;
 		ends[i]->wire = w;
+		ends[i]->wire_end = (uint8_t)i;
 		w->refs++;
 	}
 	return 0;

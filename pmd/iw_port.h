@@ -88,7 +88,7 @@ struct iw_port_queue {
 	uint64_t rx_pkts, tx_pkts, tx_full; /**< tx_full: packets the PMD refused */
 	uint64_t polls;            /**< burst calls (rx and tx) */
 	int poller_tid;            /**< thread of the last burst call (rte_gettid()) */
-	volatile uint32_t parked;  /**< set by the poller once it saw the quiesce flag */
+	volatile uint32_t parked;  /**< set by iw_port_park(): the poller has let go */
 } __rte_cache_aligned;
 
 struct iw_wire;
@@ -107,6 +107,7 @@ struct iw_port {
 	bool owned;                /**< plugged here: the device is removed on close */
 	struct rte_device *dev;    /**< the EAL device behind the ethdev */
 	struct iw_wire *wire;      /**< the ring wire this port is an end of, or NULL */
+	uint8_t wire_end;          /**< 0 or 1: which end of the wire */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_ether_addr mac;
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
@@ -127,13 +128,21 @@ struct iw_port {
 struct iw_port *iw_port_open(const struct iw_port_conf *conf);
 
 /**
- * Stop and close a port: sets the quiesce flag so pollers stop touching the
- * queues, waits (bounded, IW_PORT_QUIESCE_MS) until every queue that another
- * thread has polled has parked (its poller saw the flag and will not call the
- * PMD again), then stops the device, frees what is queued in the impairment
- * stage, closes it and removes the device if iw_port_open() plugged it.
- * Pollers keep calling iw_port_rx()/iw_port_tx() (which return 0) until they
- * are told to stop; they must not touch the port once this returns.
+ * Stop and close a port: sets the quiesce flag, waits (bounded,
+ * IW_PORT_QUIESCE_MS) until every queue that another thread has polled has
+ * parked, then stops the device, frees what is queued in the impairment stage,
+ * closes it and removes the device if iw_port_open() plugged it.
+ *
+ * The poller protocol that makes this safe while other lcores still poll:
+ * @code
+ *	while (!iw_port_stopping(port))
+ *		... iw_port_rx(port, q, ...) / iw_port_tx(port, q, ...) ...
+ *	iw_port_park(port, q);   // the poller's last access to the port
+ * @endcode
+ * Once iw_port_stopping() is true the burst calls return 0 without entering
+ * the PMD, so a poller that has not yet looked never races rte_eth_dev_stop().
+ * Queues last polled by the calling thread are not waited for. A poller that
+ * never parks (it exited) costs the bounded wait and a warning.
  *
  * The mbuf pools are freed here too, so every mbuf of the port must be back:
  * destroy the stack instances on it first. The two ends of a ring wire share
@@ -180,13 +189,30 @@ int iw_port_wait_link(const struct iw_port *port, unsigned int timeout_ms);
  */
 int iw_port_offload_str(const struct iw_port *port, char *buf, size_t len);
 
+/** True once iw_port_close() has started: pollers finish and park. */
+static inline bool
+iw_port_stopping(const struct iw_port *port)
+{
+	return port->quiesce != 0;
+}
+
+/**
+ * Tell iw_port_close() that the poller of queue has let go of the port. This
+ * is the poller's last access to the port.
+ */
+static inline void
+iw_port_park(struct iw_port *port, uint16_t queue)
+{
+	__atomic_store_n(&port->q[queue].parked, 1, __ATOMIC_RELEASE);
+}
+
 /** Internal: run the impairment stage over a received burst. */
 uint16_t iw_impair_rx(struct iw_impair *im, struct rte_mbuf **pkts, uint16_t nb,
 		      uint16_t max);
 
 /**
  * Receive a burst from a queue, through the impairment stage when it is on.
- * Returns 0 while the port is being closed.
+ * Returns 0 once the port is stopping (see iw_port_close()).
  */
 static inline uint16_t
 iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb)
@@ -194,10 +220,8 @@ iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 	struct iw_port_queue *q = &port->q[queue];
 	uint16_t n;
 
-	if (unlikely(port->quiesce)) {
-		q->parked = 1;
+	if (unlikely(port->quiesce))
 		return 0;
-	}
 	q->polls++;
 	q->poller_tid = rte_gettid();
 	n = rte_eth_rx_burst(port->port_id, queue, pkts, nb);
@@ -209,7 +233,7 @@ iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 
 /**
  * Transmit a burst. Returns how many the PMD took; the caller owns the rest
- * (retry or free them). Returns 0 while the port is being closed.
+ * (retry or free them). Returns 0 once the port is stopping.
  */
 static inline uint16_t
 iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb)
@@ -217,10 +241,8 @@ iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 	struct iw_port_queue *q = &port->q[queue];
 	uint16_t n;
 
-	if (unlikely(port->quiesce)) {
-		q->parked = 1;
+	if (unlikely(port->quiesce))
 		return 0;
-	}
 	q->polls++;
 	q->poller_tid = rte_gettid();
 	n = rte_eth_tx_burst(port->port_id, queue, pkts, nb);

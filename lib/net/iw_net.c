@@ -222,6 +222,18 @@ iw_net_poll(struct iw_net *net)
 	return work;
 }
 
+bool
+iw_net_stopping(const struct iw_net *net)
+{
+	return iw_port_stopping(net->port);
+}
+
+void
+iw_net_park(struct iw_net *net)
+{
+	iw_port_park(net->port, net->queue);
+}
+
 /* Software fallback for chains the port cannot send: copy into one mbuf. */
 static struct rte_mbuf *
 linearize(struct iw_net *net, struct rte_mbuf *m)

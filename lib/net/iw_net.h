@@ -124,6 +124,15 @@ int iw_net_register_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx);
  */
 int iw_net_poll(struct iw_net *net);
 
+/**
+ * True once the port is being closed (iw_port_close() on another thread): the
+ * polling loop ends and calls iw_net_park(). See iw_port_close().
+ */
+bool iw_net_stopping(const struct iw_net *net);
+
+/** The poller lets go of the instance's queue: its last access to the port. */
+void iw_net_park(struct iw_net *net);
+
 /** Process a burst of received frames (what iw_net_poll() does after rx). */
 void iw_net_input(struct iw_net *net, struct rte_mbuf **pkts, uint16_t nb);
 
