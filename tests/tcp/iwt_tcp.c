@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "iwt.h"
+#include "iwt_eal.h"
+#include "iwt_tcp.h"
+
+int
+iwt_tcp_pair_open(const char *name, struct iwt_tcp_pair *p, const struct iw_tcp_conf *tc,
+		  uint32_t nb_mbufs)
+{
+	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = nb_mbufs ? nb_mbufs : 16383 };
+	struct iw_net_conf na = { .ip = IWT_TCP_IP_A, .no_gratuitous_arp = true };
+	struct iw_net_conf nb = { .ip = IWT_TCP_IP_B, .no_gratuitous_arp = true };
+	unsigned int i;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = iwt_eal_init("");
+	if (rc < 0)
+		return rc;
+	rc = iw_wire_create(name, &pc, p->port);
+	if (rc < 0) {
+		IWT_LOG("iw_wire_create: %s", strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i < 2; i++)
+		p->pool_full[i] = rte_mempool_avail_count(iw_port_pool(p->port[i], 0));
+	p->net[0] = iw_net_create(&na, p->port[0], 0);
+	p->net[1] = iw_net_create(&nb, p->port[1], 0);
+	if (p->net[0] == NULL || p->net[1] == NULL) {
+		IWT_LOG("iw_net_create failed");
+		return -EINVAL;
+	}
+	for (i = 0; i < 2; i++) {
+		p->tcp[i] = iw_tcp_create(p->net[i], tc);
+		if (p->tcp[i] == NULL) {
+			IWT_LOG("iw_tcp_create: %s", strerror(rte_errno));
+			return -rte_errno;
+		}
+	}
+	return 0;
+}
+
+void
+iwt_tcp_poll(struct iwt_tcp_pair *p)
+{
+	iw_net_poll(p->net[0]);
+	iw_net_poll(p->net[1]);
+}
+
+void
+iwt_tcp_poll_ms(struct iwt_tcp_pair *p, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+
+	do {
+		iwt_tcp_poll(p);
+	} while (rte_get_timer_cycles() < end);
+}
+
+bool
+iwt_tcp_poll_until(struct iwt_tcp_pair *p, const volatile bool *flag, unsigned int ms)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+
+	while (!*flag) {
+		if (rte_get_timer_cycles() > end)
+			return false;
+		iwt_tcp_poll(p);
+	}
+	return true;
+}
+
+int
+iwt_tcp_pair_close(struct iwt_tcp_pair *p)
+{
+	unsigned int i, avail[2];
+
+	for (i = 0; i < 2; i++) {
+		iw_tcp_destroy(p->tcp[i]);
+		p->tcp[i] = NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		iw_net_destroy(p->net[i]);
+		p->net[i] = NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		struct rte_mbuf *pkts[32];
+		uint16_t n, k;
+
+		/* what is on the wire or held by the impairment stage */
+		if (p->port[i] != NULL)
+			iw_port_impair(p->port[i], 0, NULL);
+		while (p->port[i] != NULL && (n = iw_port_rx(p->port[i], 0, pkts, 32)) != 0)
+			for (k = 0; k < n; k++)
+				rte_pktmbuf_free(pkts[k]);
+	}
+	for (i = 0; i < 2; i++)
+		avail[i] = p->port[i] ? rte_mempool_avail_count(iw_port_pool(p->port[i], 0)) : 0;
+	for (i = 0; i < 2; i++)
+		iw_port_close(p->port[i]);
+	for (i = 0; i < 2; i++)
+		if (avail[i] != p->pool_full[i]) {
+			IWT_LOG("end %u: %u mbufs of %u back in the pool", i, avail[i],
+				p->pool_full[i]);
+			return IWT_FAIL;
+		}
+	return IWT_PASS;
+}
+
+void
+iwt_pattern_fill(uint8_t *buf, uint64_t off, uint32_t len)
+{
+	uint32_t i = 0;
+
+	/* whole 8-byte words at once */
+	for (; i < len && ((off + i) & 7) != 0; i++)
+		buf[i] = iwt_pattern(off + i);
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x = ((off + i) >> 3) * 0x9e3779b97f4a7c15ULL;
+
+		x ^= x >> 29;
+		memcpy(buf + i, &x, 8);
+	}
+	for (; i < len; i++)
+		buf[i] = iwt_pattern(off + i);
+}
+
+struct rte_mbuf *
+iwt_pattern_chain(struct rte_mempool *mp, uint64_t off, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL, *m;
+	uint32_t done = 0, n;
+
+	while (done < len) {
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		n = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
+		iwt_pattern_fill((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), off + done, n);
+		done += n;
+		if (head == NULL) {
+			head = m;
+		} else {
+			tail->next = m;
+			head->nb_segs++;
+			head->pkt_len += n;
+		}
+		tail = m;
+	}
+	return head;
+}
+
+void
+iwt_tcp_dump(const char *tag, const struct iw_tcp *tcp)
+{
+	struct iw_tcp_stats s;
+
+	iw_tcp_stats_get(tcp, &s);
+	fprintf(stderr, "%s: rx %" PRIu64 " bad_cksum %" PRIu64 " bad_hdr %" PRIu64 " bad_opt %"
+		PRIu64 " no_conn %" PRIu64 " oow %" PRIu64 " paws %" PRIu64 " dup_bytes %" PRIu64
+		" ooo %" PRIu64 " ooo_drop %" PRIu64 " rst %" PRIu64 " chack %" PRIu64 " tx %"
+		PRIu64 " rexmit %" PRIu64 " tx_rst %" PRIu64 " nombuf %" PRIu64 " fastrx %" PRIu64
+		" rto %" PRIu64 " cookies %" PRIu64 "/%" PRIu64 "/%" PRIu64 " syn_drop %" PRIu64
+		" open %" PRIu64 " timeout %" PRIu64 "\n", tag, s.rx_segs, s.rx_bad_cksum,
+		s.rx_bad_hdr, s.rx_bad_opt, s.rx_no_conn, s.rx_out_of_window, s.rx_paws,
+		s.rx_dup_bytes, s.rx_ooo_segs, s.rx_ooo_drop, s.rx_rst, s.challenge_acks,
+		s.tx_segs, s.tx_rexmit, s.tx_rst, s.tx_nombuf, s.fast_rexmit, s.rto_expired,
+		s.syn_cookies_sent, s.syn_cookies_ok, s.syn_cookies_bad, s.syn_drop, s.conn_open,
+		s.conn_timeout);
+}
