@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
@@ -147,6 +148,19 @@ find_or_probe(const char *dev, uint16_t *port_id, bool *probed)
 	return 0;
 }
 
+/* Undo a hot-plug of iw_port_open() that failed later on. */
+static void
+unplug(uint16_t pid, bool owned)
+{
+	struct rte_eth_dev_info di;
+
+	if (!owned || rte_eth_dev_info_get(pid, &di) != 0)
+		return;
+	(void)rte_eth_dev_close(pid);
+	if (di.device != NULL)
+		(void)rte_dev_remove(di.device);
+}
+
 struct iw_port *
 iw_port_open(const struct iw_port_conf *conf)
 {
@@ -183,12 +197,14 @@ iw_port_open(const struct iw_port_conf *conf)
 	}
 	rc = rte_eth_dev_info_get(pid, &di);
 	if (rc != 0) {
+		unplug(pid, owned);
 		rte_errno = -rc;
 		return NULL;
 	}
 	if (nbq > di.max_rx_queues || nbq > di.max_tx_queues) {
 		IW_PORT_LOG(ERR, "port %u (%s) has %u/%u queues, %u asked", pid,
 			    di.driver_name, di.max_rx_queues, di.max_tx_queues, nbq);
+		unplug(pid, owned);
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -288,10 +304,7 @@ iw_port_open(const struct iw_port_conf *conf)
 	return port;
 fail:
 	free_pools(port->pools);
-	if (owned) {
-		(void)rte_eth_dev_close(pid);
-		(void)rte_dev_remove(di.device);
-	}
+	unplug(pid, owned);
 	rte_free(port);
 	rte_errno = rc < 0 ? -rc : EINVAL;
 	return NULL;
@@ -311,9 +324,16 @@ quiesce(struct iw_port *port)
 	for (q = 0; q < port->nb_queues; q++) {
 		struct iw_port_queue *pq = &port->q[q];
 
-		/* Never polled, or polled by this very thread: nobody is inside a burst. */
+		unsigned int lc = __atomic_load_n(&pq->poller_lcore, __ATOMIC_RELAXED);
+
+		/*
+		 * Never polled, polled by this very thread, or by an EAL lcore whose
+		 * function has returned: nobody is inside a burst.
+		 */
 		if (__atomic_load_n(&pq->polls, __ATOMIC_ACQUIRE) == 0 ||
-		    __atomic_load_n(&pq->poller_tid, __ATOMIC_RELAXED) == self)
+		    __atomic_load_n(&pq->poller_tid, __ATOMIC_RELAXED) == self ||
+		    (lc < RTE_MAX_LCORE && lc != rte_get_main_lcore() &&
+		     rte_eal_get_lcore_state(lc) == WAIT))
 			continue;
 		while (!__atomic_load_n(&pq->parked, __ATOMIC_ACQUIRE) &&
 		       rte_get_timer_cycles() < deadline)

@@ -28,6 +28,7 @@
 
 #include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_lcore.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -88,6 +89,7 @@ struct iw_port_queue {
 	uint64_t rx_pkts, tx_pkts, tx_full; /**< tx_full: packets the PMD refused */
 	uint64_t polls;            /**< burst calls (rx and tx) */
 	int poller_tid;            /**< thread of the last burst call (rte_gettid()) */
+	unsigned int poller_lcore; /**< its lcore (LCORE_ID_ANY for non-EAL threads) */
 	volatile uint32_t parked;  /**< set by iw_port_park(): the poller has let go */
 } __rte_cache_aligned;
 
@@ -141,8 +143,9 @@ struct iw_port *iw_port_open(const struct iw_port_conf *conf);
  * @endcode
  * Once iw_port_stopping() is true the burst calls return 0 without entering
  * the PMD, so a poller that has not yet looked never races rte_eth_dev_stop().
- * Queues last polled by the calling thread are not waited for. A poller that
- * never parks (it exited) costs the bounded wait and a warning.
+ * Queues last polled by the calling thread, or by an EAL lcore whose function
+ * has returned (rte_eal_wait_lcore() pattern), are not waited for. A poller
+ * that never parks costs the bounded wait and a warning.
  *
  * The mbuf pools are freed here too, so every mbuf of the port must be back:
  * destroy the stack instances on it first. The two ends of a ring wire share
@@ -224,6 +227,7 @@ iw_port_rx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 		return 0;
 	q->polls++;
 	q->poller_tid = rte_gettid();
+	q->poller_lcore = rte_lcore_id();
 	n = rte_eth_rx_burst(port->port_id, queue, pkts, nb);
 	if (unlikely(q->impair != NULL))
 		n = iw_impair_rx(q->impair, pkts, n, nb);
@@ -245,6 +249,7 @@ iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 		return 0;
 	q->polls++;
 	q->poller_tid = rte_gettid();
+	q->poller_lcore = rte_lcore_id();
 	n = rte_eth_tx_burst(port->port_id, queue, pkts, nb);
 	q->tx_pkts += n;
 	q->tx_full += nb - n;

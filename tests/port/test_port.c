@@ -382,10 +382,13 @@ IWT_CASE(port_close_quiesces_other_lcore)
 	IWT_ASSERT_EQ(rte_eal_remote_launch(poll_until_stopping, &pl, worker), 0, "launch");
 	while (!pl.running)
 		rte_pause();
-	for (i = 0; i < 20000; i++) {
+	/* Keep the worker busy for 100 ms (the pool runs dry at times: fine). */
+	t0 = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+	for (i = 0; rte_get_timer_cycles() < t0; i++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(iw_port_pool(e[0], 0));
 
-		IWT_ASSERT(m != NULL, "alloc");
+		if (m == NULL)
+			continue;
 		rte_pktmbuf_append(m, 60);
 		if (iw_port_tx(e[0], 0, &m, 1) != 1)
 			rte_pktmbuf_free(m);
