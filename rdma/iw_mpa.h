@@ -35,6 +35,7 @@
  * LLP error code (IW_LLP_EC_*) is returned through an out parameter.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

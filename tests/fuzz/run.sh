@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Build a libFuzzer target of the protocol engine with clang and run it for a
+# bounded time from its committed corpus. Exit 0 when no crash was found, 77 when
+# clang/libFuzzer is not available (printed), non-zero on a crash or build error.
+#
+#   tests/fuzz/run.sh TARGET OUTDIR [SECONDS]
+#
+# TARGET: mpa_handshake | fpdu_rx. New corpus entries go to OUTDIR, never into
+# the committed corpus. Crash inputs are written to OUTDIR/crash-*.
+set -eu
+
+target=${1:?target}
+out=${2:?output directory}
+secs=${3:-${IWARP_FUZZ_SECONDS:-20}}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src="$here/fuzz_$target.c"
+corpus="$here/corpus/$target"
+[ -f "$src" ] || { echo "no fuzz target $target" >&2; exit 2; }
+
+CLANG=${CLANG:-clang}
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+	echo "SKIP: $CLANG not installed (apt-get install clang libclang-rt-14-dev)"
+	exit 77
+fi
+mkdir -p "$out/corpus-$target"
+probe="$out/probe.c"
+echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);
+int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' > "$probe"
+if ! "$CLANG" -fsanitize=fuzzer "$probe" -o "$out/probe" 2>/dev/null; then
+	echo "SKIP: $CLANG cannot link libFuzzer (libclang-rt-14-dev missing)"
+	exit 77
+fi
+
+bin="$out/fuzz_$target"
+# -fno-sanitize=alignment: DPDK's rte_hash_crc() loads unaligned words on
+# purpose (x86 allows it); everything else undefined is fatal.
+# shellcheck disable=SC2046
+"$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-fno-sanitize=alignment \
+	-D_GNU_SOURCE -DRTE_LOG_DEFAULT_LOGTYPE=lib.iwarp \
+	$(pkg-config --cflags libdpdk) -I"$root/rdma" \
+	"$src" \
+	"$root/rdma/iw_crc32c.c" "$root/rdma/iw_fpdu_rx.c" "$root/rdma/iw_fpdu_tx.c" \
+	"$root/rdma/iw_mpa.c" "$root/rdma/iw_rdmap.c" "$root/rdma/iw_terminate.c" \
+	$(pkg-config --libs libdpdk) -o "$bin"
+
+echo "fuzz_$target: ${secs}s from $(ls "$corpus" | wc -l) seeds"
+"$bin" -max_total_time="$secs" -runs=50000000 -timeout=10 -rss_limit_mb=1024 \
+	-print_final_stats=1 -artifact_prefix="$out/" \
+	"$out/corpus-$target" "$corpus"
