@@ -265,3 +265,52 @@ iw_mpa_negotiate_initiator(const struct iw_mpa_params *p, const struct iw_mpa_fr
 	}
 	return 0;
 }
+
+int
+iw_mpa_rtr_hdr(uint8_t rtr, struct iw_hdr *hdr)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->last = true;
+	switch (rtr) {
+	case IW_RTR_WRITE:
+		hdr->opcode = IW_OP_WRITE;
+		hdr->tagged = true;
+		hdr->t.stag = IW_MPA_RTR_STAG;
+		break;
+	case IW_RTR_READ:
+		hdr->opcode = IW_OP_READ_REQ;
+		hdr->u.qn = IW_QN_READ_REQ;
+		hdr->u.msn = 1;
+		hdr->rreq.sink_stag = IW_MPA_RTR_STAG;
+		hdr->rreq.src_stag = IW_MPA_RTR_STAG;
+		break;
+	case IW_RTR_SEND:
+		hdr->opcode = IW_OP_SEND;
+		hdr->u.qn = IW_QN_SEND;
+		hdr->u.msn = 1;
+		break;
+	default:
+		return -EINVAL;
+	}
+	hdr->hdr_len = iw_opcode_table[hdr->opcode].hdr_len;
+	return 0;
+}
+
+bool
+iw_mpa_rtr_match(const struct iw_mpa_result *res, const struct iw_hdr *hdr,
+		uint32_t payload_len)
+{
+	if (!res->expect_rtr || payload_len != 0 || !hdr->last)
+		return false;
+	switch (res->rtr) {
+	case IW_RTR_WRITE:
+		return hdr->opcode == IW_OP_WRITE;
+	case IW_RTR_READ:
+		return hdr->opcode == IW_OP_READ_REQ && hdr->rreq.size == 0 &&
+			hdr->u.msn == 1;
+	case IW_RTR_SEND:
+		return hdr->opcode == IW_OP_SEND && hdr->u.msn == 1 && hdr->u.mo == 0;
+	default:
+		return false;
+	}
+}

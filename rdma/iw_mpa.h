@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iw_rdmap.h"
 #include "iwarp_wire.h"
 
 /** Ready-to-receive message types (bit set). */
@@ -172,5 +173,44 @@ int iw_mpa_negotiate_responder(const struct iw_mpa_params *p, const struct iw_mp
  */
 int iw_mpa_negotiate_initiator(const struct iw_mpa_params *p, const struct iw_mpa_frame *req,
 		const struct iw_mpa_frame *rep, struct iw_mpa_result *res, uint8_t *ecode);
+
+/**
+ * STag carried by the zero-length RTR messages. RFC 6581 does not name one; it
+ * is never 0 on the wire (DESIGN), and Linux siw uses 1: so do we.
+ */
+#define IW_MPA_RTR_STAG 1
+
+/**
+ * The ready-to-receive message of a peer-to-peer connection (RFC 6581 section
+ * 5): a zero-length RDMA WRITE to IW_MPA_RTR_STAG, a zero-length RDMA READ
+ * request (sink and source IW_MPA_RTR_STAG, size 0; the responder answers with a
+ * zero-length READ response to the sink STag), or a zero-length SEND. It is the
+ * first message on its queue, so an untagged one carries MSN 1.
+ *
+ * @param rtr
+ *   Exactly one of IW_RTR_WRITE, IW_RTR_READ, IW_RTR_SEND (iw_mpa_result.rtr).
+ * @param hdr
+ *   The header to send (Last set; the FPDU has no payload).
+ * @return
+ *   0; -EINVAL if rtr is not exactly one type.
+ */
+int iw_mpa_rtr_hdr(uint8_t rtr, struct iw_hdr *hdr);
+
+/**
+ * Is a received segment the ready-to-receive message agreed in res?
+ *
+ * @param res
+ *   The negotiation result of a responder (res->expect_rtr).
+ * @param hdr
+ *   The first segment received after the MPA exchange.
+ * @param payload_len
+ *   Its payload length.
+ * @return
+ *   true if it is the agreed zero-length message (any STag accepted for READ
+ *   and WRITE: the initiator picks it); false otherwise, in which case the
+ *   responder terminates with IW_LLP_EC_NO_MATCHING_RTR.
+ */
+bool iw_mpa_rtr_match(const struct iw_mpa_result *res, const struct iw_hdr *hdr,
+		uint32_t payload_len);
 
 #endif /* IW_MPA_H */

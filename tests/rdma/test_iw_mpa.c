@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iw_fpdu.h"
 #include "iw_mpa.h"
 #include "iwt.h"
 
@@ -293,5 +294,64 @@ IWT_CASE(mpa_frame_parse_errors)
 		IWT_ASSERT_EQ(iw_mpa_negotiate_initiator(&p, &f, &g, &res, &ec), 0, "");
 		IWT_ASSERT(res.p2p && res.rtr == IW_RTR_READ && res.send_rtr, "");
 	}
+	return IWT_PASS;
+}
+
+/* Each RTR type, built by the initiator, framed, received, matched by the responder. */
+IWT_CASE(mpa_p2p_rtr_messages)
+{
+	static const uint8_t types[] = { IW_RTR_WRITE, IW_RTR_READ, IW_RTR_SEND };
+	unsigned int a, b, crc;
+
+	for (a = 0; a < RTE_DIM(types); a++)
+		for (crc = 0; crc < 2; crc++) {
+			struct iw_mpa_params pi, pr;
+			struct iw_mpa_frame req, rep;
+			struct iw_mpa_result ri, rr, other;
+			struct iw_term_cause cause;
+			struct iw_fpdu_tx tx;
+			struct iw_hdr h, got;
+			uint8_t buf[128], ec;
+			int n;
+
+			iw_mpa_params_default(&pi);
+			iw_mpa_params_default(&pr);
+			pi.p2p = pr.p2p = true;
+			pi.crc = crc;
+			pr.rtr = types[a];
+			IWT_ASSERT_EQ(iw_mpa_make_request(&pi, &req), 0, "");
+			IWT_ASSERT_EQ(iw_mpa_negotiate_responder(&pr, &req, &rep, &rr, &ec), 0, "");
+			IWT_ASSERT_EQ(iw_mpa_negotiate_initiator(&pi, &req, &rep, &ri, &ec), 0, "");
+			IWT_ASSERT(ri.rtr == types[a] && rr.rtr == types[a] && ri.send_rtr &&
+				rr.expect_rtr, "");
+			IWT_ASSERT_EQ(iw_mpa_rtr_hdr(ri.rtr, &h), 0, "");
+			iw_fpdu_tx_init(&tx, ri.crc, false, 0);
+			n = iw_fpdu_tx_build(&tx, &h, NULL, 0, buf, sizeof(buf));
+			IWT_ASSERT(n > 0, "");
+			IWT_ASSERT_EQ((buf[0] << 8 | buf[1]), iw_opcode_table[h.opcode].hdr_len, "");
+			IWT_ASSERT(iw_hdr_parse(buf + 2, (size_t)n - 2, (uint32_t)(buf[0] << 8 |
+				buf[1]), &got, &cause) > 0, "");
+			IWT_ASSERT(iw_mpa_rtr_match(&rr, &got, 0), "type %u", types[a]);
+			IWT_ASSERT(!iw_mpa_rtr_match(&rr, &got, 1), "RTR with payload");
+			if (got.tagged)
+				IWT_ASSERT(got.t.stag != 0, "STag 0 on the wire");
+			else if (got.opcode == IW_OP_READ_REQ)
+				IWT_ASSERT(got.rreq.sink_stag != 0 && got.rreq.src_stag != 0, "");
+			/* an RTR of another type is not the agreed one */
+			for (b = 0; b < RTE_DIM(types); b++) {
+				if (b == a)
+					continue;
+				other = rr;
+				other.rtr = types[b];
+				IWT_ASSERT(!iw_mpa_rtr_match(&other, &got, 0), "%u as %u", types[a],
+					types[b]);
+			}
+			other = rr;
+			other.expect_rtr = false;
+			IWT_ASSERT(!iw_mpa_rtr_match(&other, &got, 0), "");
+		}
+	IWT_ASSERT_EQ(iw_mpa_rtr_hdr(IW_RTR_WRITE | IW_RTR_READ, &(struct iw_hdr){ 0 }),
+		-EINVAL, "");
+	IWT_ASSERT_EQ(iw_mpa_rtr_hdr(0, &(struct iw_hdr){ 0 }), -EINVAL, "");
 	return IWT_PASS;
 }

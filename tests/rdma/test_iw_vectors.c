@@ -393,17 +393,38 @@ IWT_CASE(mpa_siw_vectors)
 			IWT_ASSERT_EQ(res.crc, h.req.crc || h.rep.crc, "%s", captures[i]);
 			IWT_ASSERT_EQ(res.p2p, h.rep.p2p, "%s", captures[i]);
 			if (h.rep.p2p) {
-				/* siw picked a zero-length WRITE: the RTR is in the stream */
-				struct iw_hdr rtr;
+				/*
+				 * siw picked a zero-length WRITE: our RTR for that choice is
+				 * siw's first FPDU, bit for bit, and our responder would take
+				 * siw's as the RTR
+				 */
+				struct iw_mpa_params pr;
+				struct iw_mpa_frame rep;
+				struct iw_mpa_result rres;
 				struct iw_term_cause cause;
+				struct iw_fpdu_tx tx;
+				struct iw_hdr rtr, got;
 
 				IWT_ASSERT_EQ(res.rtr, IW_RTR_WRITE, "%s", captures[i]);
 				IWT_ASSERT(res.send_rtr, "%s", captures[i]);
+				IWT_ASSERT_EQ(iw_mpa_rtr_hdr(res.rtr, &rtr), 0, "");
+				iw_fpdu_tx_init(&tx, res.crc, res.markers_tx, 0);
+				rc = iw_fpdu_tx_build(&tx, &rtr, NULL, 0, buf, sizeof(buf));
+				IWT_ASSERT(rc > 0 && (size_t)(h.req_len + rc) <= c->dir[0].len &&
+					memcmp(buf, c->dir[0].data + h.req_len, (size_t)rc) == 0,
+					"%s: our RTR differs from siw's", captures[i]);
+				iw_mpa_params_default(&pr);
+				pr.p2p = true;
+				pr.crc = h.rep.crc;
+				IWT_ASSERT_EQ(iw_mpa_negotiate_responder(&pr, &h.req, &rep, &rres,
+					&ecode), 0, "%s", captures[i]);
+				IWT_ASSERT(rres.expect_rtr && rres.rtr == IW_RTR_WRITE, "%s",
+					captures[i]);
+				IWT_ASSERT(rep.p2p && rep.rtr == h.rep.rtr, "%s", captures[i]);
 				rc = iw_hdr_parse(c->dir[0].data + h.req_len + 2,
-					c->dir[0].len - h.req_len - 2, 14, &rtr, &cause);
-				IWT_ASSERT(rc == 14 && rtr.opcode == IW_OP_WRITE && rtr.last &&
-					c->dir[0].data[h.req_len + 1] == 14,
-					"%s: first initiator FPDU is not a zero-length WRITE", captures[i]);
+					c->dir[0].len - h.req_len - 2, 14, &got, &cause);
+				IWT_ASSERT(rc == 14 && iw_mpa_rtr_match(&rres, &got, 0),
+					"%s: siw's RTR not recognised", captures[i]);
 			}
 			if (h.rep.enhanced)
 				IWT_ASSERT_EQ(res.ord, RTE_MIN(h.req.ord, h.rep.ird), "%s", captures[i]);
