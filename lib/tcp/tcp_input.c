@@ -303,8 +303,8 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 			s->t_rexmt = 0;
 			s->t_unacked_since = 0;
 		} else {
-			tcp_rexmt_arm(s);
 			s->t_unacked_since = tcp->now_us;
+			tcp_rexmt_arm(s);
 		}
 		tcp_pend(s);
 	} else if (ack == s->snd_una && dlen == 0 && !wnd_changed && s->snd_max != s->snd_una &&

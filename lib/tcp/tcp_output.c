@@ -456,6 +456,11 @@ tcp_output(struct iw_tcp_stream *s)
 			if (tcp_xmit(s, s->iss, 0, f) == 0) {
 				s->snd_nxt = s->snd_max = s->iss + 1;
 				tcp_rexmt_arm(s);
+				/* time the handshake unless this is a retransmission */
+				if (s->syn_rtx == 0)
+					tcp_rtt_start(&s->rto, s->iss, tcp->now_us);
+				else
+					tcp_rtt_cancel(&s->rto);
 			}
 		} else if (s->flags & TF_ACKNOW) {
 			tcp_xmit(s, s->iss, 0, RTE_TCP_SYN_FLAG); /* SYN-ACK again */

@@ -32,7 +32,13 @@ tcp_timer_update(struct iw_tcp_stream *s)
 void
 tcp_rexmt_arm(struct iw_tcp_stream *s)
 {
+	uint64_t uto = (uint64_t)s->opts.user_timeout_ms * 1000;
+
 	s->t_rexmt = s->tcp->now_us + tcp_rto_get(&s->rto);
+	/* the user timeout ends a dead connection on time, not at the next backoff */
+	if (s->t_unacked_since != 0 && s->t_unacked_since + uto > s->tcp->now_us &&
+	    s->t_rexmt > s->t_unacked_since + uto)
+		s->t_rexmt = s->t_unacked_since + uto;
 }
 
 static void

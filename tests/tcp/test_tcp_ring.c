@@ -382,3 +382,342 @@ IWT_CASE(tcp_ring_bulk_impaired)
 	iwt_tcp_poll_ms(&p, 20);
 	return iwt_tcp_pair_close(&p);
 }
+
+IWT_CASE(tcp_ring_zero_window_probe)
+{
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_info ia;
+	const uint32_t total = 1u << 20, rcvbuf = 64u << 10;
+	uint64_t rcvd = 0, t0;
+	struct sha256 c1, c2;
+	char h1[65], h2[65];
+	struct rte_mbuf *m;
+	int n;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tzw", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.rcvbuf = rcvbuf;
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	m = iwt_pattern_chain(iw_net_pool(p.net[0]), 0, total);
+	IWT_ASSERT(m != NULL, "");
+	sha256_init(&c1);
+	sha_chain(&c1, m);
+	IWT_ASSERT_EQ(iw_tcp_send(a, m, 0), (int)total, "");
+	/* B does not read: the window closes, A probes it */
+	iwt_tcp_poll_ms(&p, 400);
+	iw_tcp_info_get(a, &ia);
+	fprintf(stderr, "  after 400 ms: snd_wnd %u, probes %" PRIu64 ", readable at B %u\n",
+		ia.snd_wnd, ia.zwp_sent, iw_tcp_readable(b));
+	IWT_ASSERT_EQ(ia.snd_wnd, 0, "window closed");
+	IWT_ASSERT(ia.zwp_sent >= 2, "zero window probes sent: %" PRIu64, ia.zwp_sent);
+	IWT_ASSERT(iw_tcp_readable(b) <= rcvbuf, "B holds at most its buffer");
+	IWT_ASSERT_EQ(iw_tcp_state(a), IW_TCP_ESTABLISHED, "probing keeps the connection");
+	/* B reads: the window opens and the transfer completes */
+	sha256_init(&c2);
+	t0 = ms_now();
+	while (rcvd < total && ms_now() - t0 < 10000) {
+		iwt_tcp_poll(&p);
+		n = iw_tcp_recv(b, &m);
+		if (n > 0) {
+			sha_chain(&c2, m);
+			rte_pktmbuf_free(m);
+			rcvd += n;
+		}
+	}
+	IWT_ASSERT_EQ(rcvd, total, "all received after the window opened");
+	sha256_hex(&c1, h1);
+	sha256_hex(&c2, h2);
+	IWT_ASSERT(strcmp(h1, h2) == 0, "sha256");
+	iwt_tcp_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(iw_tcp_acked(a), total, "acked");
+	iw_tcp_close(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
+
+IWT_CASE(tcp_ring_user_timeout)
+{
+	struct iw_impair_conf blackhole = { .seed = 1, .drop_ppm = 1000000 };
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_stats st;
+	uint64_t t0, dt;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tut", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.user_timeout_ms = 500;
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	/* the path dies: everything A sends is lost */
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &blackhole), 0, "");
+	la.want = IW_TCP_EV_ERROR;
+	la.flag = false;
+	t0 = ms_now();
+	IWT_ASSERT_EQ(iw_tcp_write(a, "lost", 4), 4, "");
+	IWT_ASSERT(iwt_tcp_poll_until(&p, &la.flag, 5000), "error event");
+	dt = ms_now() - t0;
+	fprintf(stderr, "  ended after %" PRIu64 " ms\n", dt);
+	IWT_ASSERT_EQ(iw_tcp_error(a), ETIMEDOUT, "");
+	IWT_ASSERT(dt >= 500 && dt < 2000, "user timeout 500 ms, ended after %" PRIu64, dt);
+	IWT_ASSERT_EQ(iw_tcp_state(a), IW_TCP_CLOSED, "");
+	iw_tcp_stats_get(p.tcp[0], &st);
+	IWT_ASSERT(st.conn_timeout == 1 && st.rto_expired >= 3, "backed-off retransmissions");
+	iw_tcp_close(a);
+
+	/* keepalive: an idle connection to a dead peer ends after the probes */
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, NULL), 0, "");
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	o.keepalive_idle_ms = 100;
+	o.keepalive_intvl_ms = 50;
+	o.keepalive_cnt = 3;
+	la = (struct evlog){ 0 };
+	IWT_RUN(connect_pair(&p, 5002, &o, &a, &b, &l, &la));
+	iwt_tcp_poll_ms(&p, 300);
+	IWT_ASSERT_EQ(iw_tcp_state(a), IW_TCP_ESTABLISHED, "answered keepalives keep it");
+	/* the path dies both ways (B's own keepalives must not reach A either) */
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &blackhole), 0, "");
+	IWT_ASSERT_EQ(iw_port_impair(p.port[0], 0, &blackhole), 0, "");
+	la.want = IW_TCP_EV_ERROR;
+	la.flag = false;
+	t0 = ms_now();
+	IWT_ASSERT(iwt_tcp_poll_until(&p, &la.flag, 3000), "keepalive timeout");
+	dt = ms_now() - t0;
+	fprintf(stderr, "  keepalive ended it after %" PRIu64 " ms\n", dt);
+	IWT_ASSERT_EQ(iw_tcp_error(a), ETIMEDOUT, "");
+	/* idle 100 ms since the last answer (up to 100 ms before t0) + 3 x 50 ms */
+	IWT_ASSERT(dt >= 100 && dt < 1000, "keepalive after %" PRIu64 " ms", dt);
+	iw_tcp_close(a);
+	iw_tcp_abort(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
+
+/* A SYN from a spoofed address that will never answer. */
+static int
+spoofed_syn(struct iwt_tcp_pair *p, rte_be32_t src, uint16_t sport, uint16_t dport)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(iw_net_pool(p->net[0]));
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint8_t *opt;
+
+	if (m == NULL)
+		return -ENOMEM;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ip) +
+							 sizeof(*th) + 4);
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	opt = (uint8_t *)(th + 1);
+	eh->dst_addr = p->port[1]->mac;
+	eh->src_addr = p->port[0]->mac;
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*th) + 4);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = src;
+	ip->dst_addr = IWT_TCP_IP_B;
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(dport);
+	th->sent_seq = rte_cpu_to_be_32(sport * 7919u);
+	th->data_off = (sizeof(*th) + 4) / 4 << 4;
+	th->tcp_flags = RTE_TCP_SYN_FLAG;
+	th->rx_win = RTE_BE16(65535);
+	opt[0] = 2;
+	opt[1] = 4;
+	opt[2] = 1460 >> 8;
+	opt[3] = 1460 & 0xff;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	iw_net_tx_frame(p->net[0], m);
+	return 0;
+}
+
+IWT_CASE(tcp_ring_syn_flood_cookies)
+{
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_stats s0, s1;
+	struct iw_tcp_info ia;
+	const rte_be32_t spoof = RTE_BE32(RTE_IPV4(10, 9, 0, 99));
+	unsigned int i;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tsf", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	l = iw_tcp_listen(p.tcp[1], 5001, 4, &o, NULL);
+	IWT_ASSERT(l != NULL, "");
+	for (i = 0; i < 200; i++) {
+		IWT_ASSERT_EQ(spoofed_syn(&p, spoof, (uint16_t)(10000 + i), 5001), 0, "");
+		if (i % 16 == 0)
+			iwt_tcp_poll(&p);
+	}
+	iwt_tcp_poll_ms(&p, 50);
+	iw_tcp_stats_get(p.tcp[1], &s0);
+	fprintf(stderr, "  flood: %u streams at B, %" PRIu64 " cookies sent\n",
+		iw_tcp_stream_count(p.tcp[1]), s0.syn_cookies_sent);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 1 + 4, "listener + a full SYN backlog");
+	IWT_ASSERT_EQ(s0.syn_cookies_sent, 200 - 4, "the rest answered statelessly");
+	/* a real client still gets in, through a cookie */
+	la.want = IW_TCP_EV_CONNECTED;
+	a = iw_tcp_connect(p.tcp[0], IWT_TCP_IP_B, 5001, 0, &o,
+			   &(struct iw_tcp_cb){ .event = ev_cb, .arg = &la });
+	IWT_ASSERT(a != NULL, "");
+	b = accept_one(&p, l, 2000);
+	IWT_ASSERT(b != NULL, "accepted under flood");
+	IWT_ASSERT(iwt_tcp_poll_until(&p, &la.flag, 1000), "connected");
+	iw_tcp_stats_get(p.tcp[1], &s1);
+	IWT_ASSERT_EQ(s1.syn_cookies_ok, 1, "made from a cookie");
+	iw_tcp_info_get(b, &ia);
+	IWT_ASSERT(ia.sack && ia.timestamps && ia.snd_wscale > 0,
+		   "options recovered from the timestamp");
+	IWT_ASSERT_EQ(ia.mss, 1460 - 12, "MSS from the cookie");
+	IWT_RUN(bulk(&p, 0, a, b, 32u << 20, 65536, 30000, 0));
+	IWT_RUN(bulk(&p, 1, b, a, 8u << 20, 65536, 30000, 0));
+	iw_tcp_close(a); /* A closes first: A ends in TIME_WAIT, B in CLOSED */
+	iwt_tcp_poll_ms(&p, 20);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 0, "half-open children went with the listener");
+	iwt_tcp_dump("B", p.tcp[1]);
+	return iwt_tcp_pair_close(&p);
+}
+
+#define ZC_REC 1000u
+#define ZC_NREC 2048u
+
+struct zc_state {
+	struct iw_tcp_stream *a;
+	bool freed[ZC_NREC];
+	unsigned int nfreed, early;
+};
+
+struct zc_rec {
+	struct zc_state *st;
+	uint32_t idx;
+};
+
+static void
+zc_free_cb(void *addr, void *opaque)
+{
+	struct zc_rec *r = opaque;
+
+	RTE_SET_USED(addr);
+	/* the application buffer comes back only after the peer acknowledged it */
+	if (iw_tcp_acked(r->st->a) < (uint64_t)(r->idx + 1) * ZC_REC)
+		r->st->early++;
+	r->st->freed[r->idx] = true;
+	r->st->nfreed++;
+}
+
+IWT_CASE(tcp_ring_zero_copy_ack_callback)
+{
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct rte_mbuf_ext_shared_info *shinfo;
+	struct zc_rec *recs;
+	struct zc_state *st;
+	uint8_t *mem;
+	struct sha256 c1, c2;
+	char h1[65], h2[65];
+	uint64_t rcvd = 0, t0;
+	uint32_t next = 0, bad_seg = 0, segs = 0;
+	unsigned int refused = 0;
+	struct rte_mbuf *m;
+	int n;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tzc", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.sndq_chains = 256; /* backpressure by chains */
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	mem = rte_malloc(NULL, ZC_REC * ZC_NREC, 64);
+	shinfo = rte_zmalloc(NULL, sizeof(*shinfo) * ZC_NREC, 64);
+	recs = rte_zmalloc(NULL, sizeof(*recs) * ZC_NREC, 64);
+	st = rte_zmalloc(NULL, sizeof(*st), 64);
+	IWT_ASSERT(mem && shinfo && recs && st, "memory");
+	st->a = a;
+	iwt_pattern_fill(mem, 0, ZC_REC * ZC_NREC);
+	sha256_init(&c1);
+	sha256_update(&c1, mem, ZC_REC * ZC_NREC);
+	sha256_init(&c2);
+	t0 = ms_now();
+	while (rcvd < (uint64_t)ZC_REC * ZC_NREC && ms_now() - t0 < 20000) {
+		/* post records, each an external buffer over application memory */
+		while (next < ZC_NREC) {
+			m = rte_pktmbuf_alloc(iw_net_pool(p.net[0]));
+			IWT_ASSERT(m != NULL, "");
+			recs[next] = (struct zc_rec){ .st = st, .idx = next };
+			shinfo[next].free_cb = zc_free_cb;
+			shinfo[next].fcb_opaque = &recs[next];
+			rte_mbuf_ext_refcnt_set(&shinfo[next], 1);
+			rte_pktmbuf_attach_extbuf(m, mem + (size_t)next * ZC_REC,
+						  rte_malloc_virt2iova(mem) + (size_t)next * ZC_REC,
+						  ZC_REC, &shinfo[next]);
+			rte_pktmbuf_append(m, ZC_REC);
+			n = iw_tcp_send(a, m, IW_TCP_SEND_RECORD);
+			if (n < 0) {
+				IWT_ASSERT(n == -ENOBUFS || n == -EAGAIN, "send %d", n);
+				refused++;
+				/* not taken: the buffer is still ours; detach without freeing */
+				rte_mbuf_ext_refcnt_set(&shinfo[next], 2);
+				rte_pktmbuf_free(m);
+				break;
+			}
+			next++;
+		}
+		iwt_tcp_poll(&p);
+		n = iw_tcp_recv(b, &m);
+		if (n > 0) {
+			struct rte_mbuf *s;
+
+			for (s = m; s != NULL; s = s->next) {
+				segs++;
+				if (s->data_len != ZC_REC)
+					bad_seg++;
+			}
+			sha_chain(&c2, m);
+			rte_pktmbuf_free(m);
+			rcvd += n;
+		}
+	}
+	IWT_ASSERT_EQ(rcvd, (uint64_t)ZC_REC * ZC_NREC, "all received");
+	iwt_tcp_poll_ms(&p, 20);
+	sha256_hex(&c1, h1);
+	sha256_hex(&c2, h2);
+	fprintf(stderr, "  %u records, %u refused sends (backpressure), %u received segments, "
+		"%u freed, acked callback %u times\n", ZC_NREC, refused, segs, st->nfreed,
+		la.acked_calls);
+	IWT_ASSERT(strcmp(h1, h2) == 0, "sha256");
+	IWT_ASSERT(refused > 0, "the send queue pushed back");
+	IWT_ASSERT_EQ(la.acked, (uint64_t)ZC_REC * ZC_NREC, "acked callback reached the total");
+	IWT_ASSERT(la.acked_calls > 1 && !(la.ev & (1u << 31)), "progress, monotonic");
+	IWT_ASSERT_EQ(st->nfreed, ZC_NREC, "every external buffer released");
+	IWT_ASSERT_EQ(st->early, 0, "none released before its acknowledgment");
+	IWT_ASSERT_EQ(bad_seg, 0, "records of %u bytes never split nor merged (MSS %u)", ZC_REC,
+		      iw_tcp_mss(a));
+	iw_tcp_close(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	rte_free(mem);
+	rte_free(shinfo);
+	rte_free(recs);
+	rte_free(st);
+	return iwt_tcp_pair_close(&p);
+}
