@@ -18,8 +18,8 @@ load64(const uint8_t *p)
 }
 
 void
-iw_crc32c_multi(const void *const *bufs, const uint32_t *lens, unsigned int n,
-		uint32_t *out)
+iw_crc32c_update_multi(struct iw_crc32c *c, const void *const *bufs, const uint32_t *lens,
+		unsigned int n)
 {
 	unsigned int base, k, lanes;
 	uint32_t v[IW_CRC32C_LANES];
@@ -29,7 +29,7 @@ iw_crc32c_multi(const void *const *bufs, const uint32_t *lens, unsigned int n,
 		lanes = RTE_MIN(n - base, (unsigned int)IW_CRC32C_LANES);
 		common = UINT32_MAX;
 		for (k = 0; k < lanes; k++) {
-			v[k] = 0xffffffffu;
+			v[k] = c[base + k].v;
 			common = RTE_MIN(common, lens[base + k] & ~7u);
 		}
 		/* lockstep over the 8-byte words all lanes have */
@@ -42,7 +42,23 @@ iw_crc32c_multi(const void *const *bufs, const uint32_t *lens, unsigned int n,
 			if (lens[base + k] > common)
 				v[k] = rte_hash_crc((const uint8_t *)bufs[base + k] + common,
 						lens[base + k] - common, v[k]);
-			out[base + k] = ~v[k];
+			c[base + k].v = v[k];
 		}
+	}
+}
+
+void
+iw_crc32c_multi(const void *const *bufs, const uint32_t *lens, unsigned int n, uint32_t *out)
+{
+	struct iw_crc32c c[IW_CRC32C_LANES];
+	unsigned int base, k, lanes;
+
+	for (base = 0; base < n; base += lanes) {
+		lanes = RTE_MIN(n - base, (unsigned int)IW_CRC32C_LANES);
+		for (k = 0; k < lanes; k++)
+			iw_crc32c_init(&c[k]);
+		iw_crc32c_update_multi(c, bufs + base, lens + base, lanes);
+		for (k = 0; k < lanes; k++)
+			out[base + k] = iw_crc32c_final(&c[k]);
 	}
 }

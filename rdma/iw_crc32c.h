@@ -80,19 +80,34 @@ iw_crc32c(const void *data, size_t len)
 	return iw_crc32c_final(&c);
 }
 
-/** Largest number of buffers iw_crc32c_multi() interleaves in one pass. */
+/** Largest number of streams iw_crc32c_update_multi() interleaves in one pass. */
 #define IW_CRC32C_LANES 4
 
 /**
- * CRC32c of n independent buffers, interleaving the work of up to
- * IW_CRC32C_LANES of them at a time.
+ * Add one buffer to each of n independent running CRCs, interleaving up to
+ * IW_CRC32C_LANES of them at a time so the crc32 instruction's latency overlaps.
+ *
+ * @param c
+ *   n running states.
+ * @param bufs
+ *   n buffer pointers.
+ * @param lens
+ *   n lengths.
+ * @param n
+ *   Number of streams (any; processed IW_CRC32C_LANES at a time).
+ */
+void iw_crc32c_update_multi(struct iw_crc32c *c, const void *const *bufs, const uint32_t *lens,
+		unsigned int n);
+
+/**
+ * CRC32c of n independent buffers, interleaved (see iw_crc32c_update_multi()).
  *
  * @param bufs
  *   n buffer pointers.
  * @param lens
  *   n lengths.
  * @param n
- *   Number of buffers (any; processed IW_CRC32C_LANES at a time).
+ *   Number of buffers.
  * @param out
  *   n results, the finished CRC32c of each buffer.
  */

@@ -153,6 +153,27 @@ int iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
  */
 const uint8_t *iw_fpdu_rx_raw_hdr(const struct iw_fpdu_rx *rx, uint32_t *len);
 
+struct rte_mbuf;
+
+/**
+ * Feed the data of an mbuf chain, segment by segment (no copy, no linearising).
+ *
+ * @param rx
+ *   Receive state.
+ * @param m
+ *   First segment; the chain is followed through m->next.
+ * @param off
+ *   Bytes of the chain to skip first (e.g. the TCP payload offset).
+ * @param ops
+ *   Callbacks.
+ * @param ctx
+ *   Passed to the callbacks.
+ * @return
+ *   Bytes fed; -EPROTO as iw_fpdu_rx_feed().
+ */
+int iw_fpdu_rx_feed_mbuf(struct iw_fpdu_rx *rx, const struct rte_mbuf *m, uint32_t off,
+		const struct iw_fpdu_rx_ops *ops, void *ctx);
+
 /** A piece of payload for the transmit side. */
 struct iw_seg {
 	const void *addr;
@@ -199,6 +220,44 @@ uint32_t iw_fpdu_tx_max_ulpdu(const struct iw_fpdu_tx *tx, uint32_t mss);
  */
 int iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct iw_seg *segs,
 		unsigned int nseg, uint8_t *out, size_t out_len);
+
+/** Room for an FPDU's head: MPA length field and the longest header. */
+#define IW_FPDU_HEAD_MAX	(IW_MPA_LEN_FIELD + IW_HDR_MAX_LEN)
+/** Room for an FPDU's trailer: pad and CRC. */
+#define IW_FPDU_TRAILER_MAX	(3 + IW_MPA_CRC_LEN)
+
+/** One FPDU framed for zero-copy transmit: head, payload in place, trailer. */
+struct iw_fpdu_frame {
+	uint8_t head[IW_FPDU_HEAD_MAX];
+	uint8_t trailer[IW_FPDU_TRAILER_MAX];
+	uint8_t head_len;
+	uint8_t trailer_len;
+};
+
+/**
+ * Frame n DDP segments whose payload stays in place (registered memory sent as
+ * external mbuf segments): for each, the head (MPA length and header) and the
+ * trailer (pad, CRC32c) to send around its payload piece. The CRCs of the burst
+ * are computed interleaved (iw_crc32c_update_multi()). Advances the stream
+ * position by the n FPDUs.
+ *
+ * @param tx
+ *   Transmit state; markers must be off (they would land inside the payload:
+ *   use iw_fpdu_tx_build()).
+ * @param hdrs
+ *   n headers.
+ * @param payloads
+ *   n payload pieces, one contiguous piece per FPDU (len 0 allowed).
+ * @param n
+ *   Number of FPDUs.
+ * @param out
+ *   n frames.
+ * @return
+ *   0; -ENOTSUP if markers are on; -EINVAL for a reserved opcode or an
+ *   oversize ULPDU (nothing is advanced).
+ */
+int iw_fpdu_tx_frame_burst(struct iw_fpdu_tx *tx, const struct iw_hdr *hdrs,
+		const struct iw_seg *payloads, unsigned int n, struct iw_fpdu_frame *out);
 
 /** Cuts one message into DDP segments. */
 struct iw_ddp_seg_iter {

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_mbuf.h>
+
 #include "iw_fpdu.h"
 #include "iw_log_pvt.h"
 
@@ -240,4 +242,26 @@ iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 			return rc;
 	}
 	return (int)len;
+}
+
+int
+iw_fpdu_rx_feed_mbuf(struct iw_fpdu_rx *rx, const struct rte_mbuf *m, uint32_t off,
+		const struct iw_fpdu_rx_ops *ops, void *ctx)
+{
+	uint32_t total = 0;
+	int rc;
+
+	for (; m != NULL; m = m->next) {
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		rc = iw_fpdu_rx_feed(rx, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+				m->data_len - off, ops, ctx);
+		if (rc < 0)
+			return rc;
+		total += m->data_len - off;
+		off = 0;
+	}
+	return (int)total;
 }

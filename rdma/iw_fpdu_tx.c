@@ -142,6 +142,60 @@ iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct i
 	return (int)e.n;
 }
 
+int
+iw_fpdu_tx_frame_burst(struct iw_fpdu_tx *tx, const struct iw_hdr *hdrs,
+		const struct iw_seg *payloads, unsigned int n, struct iw_fpdu_frame *out)
+{
+	struct iw_crc32c crc[IW_CRC32C_LANES];
+	const void *bufs[IW_CRC32C_LANES];
+	uint32_t lens[IW_CRC32C_LANES];
+	static const uint8_t zero[3];
+	unsigned int i, k, lanes;
+	uint64_t pos = tx->pos;
+	uint32_t ulpdu, pad;
+	int hl;
+
+	if (tx->markers_on)
+		return -ENOTSUP;
+	for (i = 0; i < n; i++) {
+		hl = iw_hdr_build(&hdrs[i], out[i].head + IW_MPA_LEN_FIELD, IW_HDR_MAX_LEN);
+		if (hl < 0 || (uint64_t)payloads[i].len + (uint32_t)hl > UINT16_MAX)
+			return -EINVAL;
+		ulpdu = (uint32_t)hl + payloads[i].len;
+		out[i].head[0] = (uint8_t)(ulpdu >> 8);
+		out[i].head[1] = ulpdu & 0xff;
+		out[i].head_len = (uint8_t)(IW_MPA_LEN_FIELD + hl);
+		pad = iw_mpa_pad(ulpdu);
+		memset(out[i].trailer, 0, pad);
+		out[i].trailer_len = (uint8_t)(pad + IW_MPA_CRC_LEN);
+		pos += iw_mpa_fpdu_len(ulpdu);
+	}
+	for (i = 0; i < n; i += lanes) {
+		lanes = RTE_MIN(n - i, (unsigned int)IW_CRC32C_LANES);
+		if (!tx->crc_on) {
+			for (k = 0; k < lanes; k++)
+				iw_mpa_crc_put(out[i + k].trailer + out[i + k].trailer_len -
+					IW_MPA_CRC_LEN, 0);
+			continue;
+		}
+		for (k = 0; k < lanes; k++) {
+			iw_crc32c_init(&crc[k]);
+			iw_crc32c_update(&crc[k], out[i + k].head, out[i + k].head_len);
+			bufs[k] = payloads[i + k].addr;
+			lens[k] = payloads[i + k].len;
+		}
+		/* the payloads, where the bytes are: interleaved */
+		iw_crc32c_update_multi(crc, bufs, lens, lanes);
+		for (k = 0; k < lanes; k++) {
+			pad = out[i + k].trailer_len - IW_MPA_CRC_LEN;
+			iw_crc32c_update(&crc[k], zero, pad);
+			iw_mpa_crc_put(out[i + k].trailer + pad, iw_crc32c_final(&crc[k]));
+		}
+	}
+	tx->pos = pos;
+	return 0;
+}
+
 void
 iw_ddp_seg_init(struct iw_ddp_seg_iter *it, const struct iw_hdr *tmpl, uint32_t total)
 {
