@@ -141,6 +141,20 @@ iw_net_register_proto(struct iw_net *net, uint8_t proto, iw_net_proto_input_t fn
 }
 
 int
+iw_net_unregister_proto(struct iw_net *net, uint8_t proto)
+{
+	if (net == NULL)
+		return -EINVAL;
+	if (proto == IPPROTO_ICMP)
+		return -EPERM;
+	if (net->proto[proto].fn == NULL)
+		return -ENOENT;
+	net->proto[proto].fn = NULL;
+	net->proto[proto].ctx = NULL;
+	return 0;
+}
+
+int
 iw_net_register_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx)
 {
 	if (net == NULL || fn == NULL)
@@ -151,6 +165,25 @@ iw_net_register_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx)
 	net->hooks[net->nb_hooks].ctx = ctx;
 	net->nb_hooks++;
 	return 0;
+}
+
+int
+iw_net_unregister_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx)
+{
+	unsigned int i;
+
+	if (net == NULL)
+		return -EINVAL;
+	for (i = 0; i < net->nb_hooks; i++) {
+		if (net->hooks[i].fn != fn || net->hooks[i].ctx != ctx)
+			continue;
+		/* Keep the others in registration order. */
+		memmove(&net->hooks[i], &net->hooks[i + 1],
+			(net->nb_hooks - i - 1) * sizeof(net->hooks[0]));
+		net->nb_hooks--;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 static inline void

@@ -114,8 +114,17 @@ void iw_net_destroy(struct iw_net *net);
 int iw_net_register_proto(struct iw_net *net, uint8_t proto, iw_net_proto_input_t fn,
 			  void *ctx);
 
+/**
+ * Remove the handler of an IP protocol (before the upper layer frees ctx).
+ * @return 0, -ENOENT (none registered), -EPERM (ICMP belongs to the instance).
+ */
+int iw_net_unregister_proto(struct iw_net *net, uint8_t proto);
+
 /** Register a poll hook (at most 4). @return 0, -ENOSPC. */
 int iw_net_register_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx);
+
+/** Remove a poll hook registered with the same fn and ctx. @return 0, -ENOENT. */
+int iw_net_unregister_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx);
 
 /**
  * One iteration: receive a burst, process it, run the hooks and timers

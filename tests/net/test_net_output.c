@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The upper-layer interface of lib/net: protocol handlers and poll hooks
+ * (register, refuse duplicates, unregister), what a handler is given (L4 at
+ * data offset, l2/l3 lengths, padding trimmed), and iw_net_output()'s L4
+ * checksums in software over single mbufs and chains, and its refusals.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "iw_net.h"
+#include "iw_port.h"
+#include "iwt.h"
+#include "iwt_eal.h"
+#include "iwt_net.h"
+
+struct sink {
+	unsigned int pkts, bad;
+	uint32_t last_len;
+	uint8_t last_proto;
+};
+
+static void
+sink_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+{
+	struct sink *s = ctx;
+	int ok = 1;
+
+	s->pkts++;
+	s->last_len = rte_pktmbuf_pkt_len(m);
+	s->last_proto = ip->next_proto_id;
+	if (m->l2_len != RTE_ETHER_HDR_LEN || m->l3_len != sizeof(*ip) ||
+	    (const uint8_t *)ip + sizeof(*ip) != rte_pktmbuf_mtod(m, uint8_t *) ||
+	    rte_be_to_cpu_16(ip->total_length) != sizeof(*ip) + m->pkt_len)
+		ok = 0;
+	if (ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP)
+		if (rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, 0) != 0)
+			ok = 0;
+	s->bad += !ok;
+	rte_pktmbuf_free(m);
+}
+
+static int
+hook_work(void *ctx, uint64_t now)
+{
+	unsigned int *calls = ctx;
+
+	(void)now;
+	(*calls)++;
+	return 1;
+}
+
+/* A payload of len bytes behind an L4 header of hlen bytes, split into segs mbufs. */
+static struct rte_mbuf *
+payload(struct iw_net *net, uint16_t hlen, uint16_t len, unsigned int segs)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint16_t per = (uint16_t)((hlen + len) / segs), i, done = 0;
+	unsigned int s;
+
+	for (s = 0; s < segs; s++) {
+		uint16_t n = s == segs - 1 ? (uint16_t)(hlen + len - done) : per;
+		uint8_t *d;
+
+		m = rte_pktmbuf_alloc(iw_net_pool(net));
+		if (m == NULL)
+			goto fail;
+		d = (uint8_t *)rte_pktmbuf_append(m, n);
+		for (i = 0; i < n; i++)
+			d[i] = (uint8_t)(done + i) * 7;
+		if (s == 0) {
+			memset(d, 0, hlen);
+			head = m;
+		} else if (rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free(m);
+			goto fail;
+		}
+		done += n;
+	}
+	return head;
+fail:
+	rte_pktmbuf_free(head);
+	return NULL;
+}
+
+static struct rte_mbuf *
+udp(struct iw_net *net, uint16_t len, unsigned int segs)
+{
+	struct rte_mbuf *m = payload(net, sizeof(struct rte_udp_hdr), len, segs);
+	struct rte_udp_hdr *u;
+
+	if (m == NULL)
+		return NULL;
+	u = rte_pktmbuf_mtod(m, struct rte_udp_hdr *);
+	u->src_port = RTE_BE16(4000);
+	u->dst_port = RTE_BE16(4001);
+	u->dgram_len = rte_cpu_to_be_16(sizeof(*u) + len);
+	return m;
+}
+
+static struct rte_mbuf *
+tcp(struct iw_net *net, uint16_t len, unsigned int segs)
+{
+	struct rte_mbuf *m = payload(net, sizeof(struct rte_tcp_hdr), len, segs);
+	struct rte_tcp_hdr *t;
+
+	if (m == NULL)
+		return NULL;
+	t = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	t->src_port = RTE_BE16(4000);
+	t->dst_port = RTE_BE16(4001);
+	t->sent_seq = RTE_BE32(12345);
+	t->data_off = 5 << 4;
+	t->tcp_flags = RTE_TCP_ACK_FLAG;
+	t->rx_win = RTE_BE16(1000);
+	return m;
+}
+
+IWT_CASE(net_proto_hooks_and_l4_cksum)
+{
+	struct iw_net_conf ca = { .ip = RTE_BE32(RTE_IPV4(10, 6, 0, 1)) };
+	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 6, 0, 2)) };
+	struct sink sk = { 0 };
+	unsigned int calls[5] = { 0 }, i;
+	struct iwt_net_pair p;
+	struct iw_net_stats s;
+	struct iw_net *a, *b;
+
+	IWT_ASSERT(iwt_net_pair("npo", &p, &ca, &cb) == 0, "set-up");
+	a = p.net[0];
+	b = p.net[1];
+
+	/* Handlers: one per protocol; ICMP is the instance's own. */
+	IWT_ASSERT_EQ(iw_net_register_proto(b, IPPROTO_UDP, sink_input, &sk), 0, "udp");
+	IWT_ASSERT_EQ(iw_net_register_proto(b, IPPROTO_TCP, sink_input, &sk), 0, "tcp");
+	IWT_ASSERT_EQ(iw_net_register_proto(b, IPPROTO_UDP, sink_input, &sk), -EEXIST, "dup");
+	IWT_ASSERT_EQ(iw_net_register_proto(b, IPPROTO_ICMP, sink_input, &sk), -EEXIST, "icmp");
+	IWT_ASSERT_EQ(iw_net_unregister_proto(b, IPPROTO_ICMP), -EPERM, "icmp is ours");
+
+	/* Hooks: at most four, each called once per poll, work added to the result. */
+	for (i = 0; i < 4; i++)
+		IWT_ASSERT_EQ(iw_net_register_hook(a, hook_work, &calls[i]), 0, "hook %u", i);
+	IWT_ASSERT_EQ(iw_net_register_hook(a, hook_work, &calls[4]), -ENOSPC, "fifth hook");
+	IWT_ASSERT(iw_net_poll(a) >= 4, "hook work counted");
+	IWT_ASSERT_EQ(iw_net_unregister_hook(a, hook_work, &calls[1]), 0, "unregister");
+	IWT_ASSERT_EQ(iw_net_unregister_hook(a, hook_work, &calls[1]), -ENOENT, "twice");
+	iw_net_poll(a);
+	IWT_ASSERT(calls[0] == 2 && calls[1] == 1 && calls[2] == 2 && calls[3] == 2,
+		   "calls %u %u %u %u", calls[0], calls[1], calls[2], calls[3]);
+	for (i = 0; i < 4; i++)
+		(void)iw_net_unregister_hook(a, hook_work, &calls[i]);
+
+	/* Software L4 checksums (net_ring offers none), single mbufs and chains. */
+	IWT_ASSERT_EQ(iw_net_output(a, udp(a, 3, 1), cb.ip, IPPROTO_UDP, IW_NET_TX_L4_CKSUM), 0,
+		      "udp, short (ARP first)");
+	iwt_net_poll_both(&p, 20);
+	IWT_ASSERT(sk.pkts == 1 && sk.last_len == 8 + 3 && sk.last_proto == IPPROTO_UDP,
+		   "udp delivered: %u pkts, len %u", sk.pkts, sk.last_len);
+	IWT_ASSERT_EQ(iw_net_output(a, udp(a, 1000, 3), cb.ip, IPPROTO_UDP, IW_NET_TX_L4_CKSUM),
+		      0, "udp, 3 segments");
+	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 1400, 1), cb.ip, IPPROTO_TCP, IW_NET_TX_L4_CKSUM),
+		      0, "tcp");
+	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 1460, 4), cb.ip, IPPROTO_TCP, IW_NET_TX_L4_CKSUM),
+		      0, "tcp, full MSS in 4 segments");
+	iwt_net_poll_both(&p, 20);
+	IWT_ASSERT_EQ(sk.pkts, 4, "all delivered");
+	IWT_ASSERT_EQ(sk.bad, 0, "lengths, offsets and checksums right");
+
+	/* Refusals: too long without TSO, TSO not granted, no headroom. */
+	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 1461, 2), cb.ip, IPPROTO_TCP, IW_NET_TX_L4_CKSUM),
+		      -EMSGSIZE, "above the MTU");
+	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 100, 1), cb.ip, IPPROTO_TCP, IW_NET_TX_TSO),
+		      -ENOTSUP, "TSO on a port without it");
+	{
+		struct rte_mbuf *m = rte_pktmbuf_alloc(iw_net_pool(a));
+
+		IWT_ASSERT(m != NULL, "alloc");
+		m->data_off = 20;   /* less than Ethernet + IPv4 */
+		IWT_ASSERT(rte_pktmbuf_append(m, 18) != NULL, "append");
+		IWT_ASSERT_EQ(iw_net_output(a, m, cb.ip, IPPROTO_UDP, 0), -ENOSPC, "headroom");
+	}
+	iw_net_stats_get(a, &s);
+	IWT_ASSERT_EQ(s.tx_bad, 3, "refusals counted");
+
+	/* Unregistered: the next UDP packet is an unknown protocol. */
+	IWT_ASSERT_EQ(iw_net_unregister_proto(b, IPPROTO_UDP), 0, "unregister udp");
+	IWT_ASSERT_EQ(iw_net_unregister_proto(b, IPPROTO_UDP), -ENOENT, "twice");
+	IWT_ASSERT_EQ(iw_net_output(a, udp(a, 10, 1), cb.ip, IPPROTO_UDP, IW_NET_TX_L4_CKSUM), 0,
+		      "udp");
+	iwt_net_poll_both(&p, 20);
+	iw_net_stats_get(b, &s);
+	IWT_ASSERT_EQ(sk.pkts, 4, "not delivered");
+	IWT_ASSERT_EQ(s.rx_ip_unknown_proto, 1, "counted as unknown protocol");
+	return iwt_net_pair_close(&p);
+}
