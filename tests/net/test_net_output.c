@@ -40,7 +40,7 @@ sink_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	    rte_be_to_cpu_16(ip->total_length) != sizeof(*ip) + m->pkt_len)
 		ok = 0;
 	if (ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP) {
-		uint16_t raw;
+		uint16_t raw = 0;
 		uint32_t sum;
 
 		/* Pseudo-header plus segment, folded: all ones when the checksum is right. */
