@@ -139,7 +139,7 @@ void iw_fpdu_rx_init(struct iw_fpdu_rx *rx, bool crc_on, bool markers_on, uint64
  *   Passed to the callbacks.
  * @return
  *   len (all consumed); -EPROTO if the stream is or becomes terminated (the
- *   error was reported once through ops->on_error).
+ *   error was reported once through ops->on_error); -EINVAL if len > INT32_MAX.
  */
 int iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 		const struct iw_fpdu_rx_ops *ops, void *ctx);

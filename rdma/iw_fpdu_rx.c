@@ -205,6 +205,8 @@ iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 
 	if (rx->state == IW_RX_ERROR)
 		return -EPROTO;
+	if (len > INT32_MAX)
+		return -EINVAL;
 	while (left > 0) {
 		room = left;
 		if (rx->markers_on) {

@@ -486,9 +486,9 @@ iwt_tshark_load(const char *path, struct iwt_tshark *t)
 			if (t->nmpa >= RTE_DIM(t->mpa))
 				break;
 			r->pd_hex[0] = '\0';
-			if (sscanf(s, "%u %u %u %d %d %d %x %d %d %1099s", &fr, &sp, &dp, &r->marker,
-					&r->crc, &r->rej, &r->res, &r->rev, &r->pd_len,
-					r->pd_hex) >= 9) {
+			if (sscanf(s, "%u %u %u %d %d %d %x %d %d %1099s", &fr, &sp, &dp,
+					&r->marker, &r->crc, &r->rej, &r->res, &r->rev,
+					&r->pd_len, r->pd_hex) >= 9) {
 				r->frame = fr;
 				r->sport = (uint16_t)sp;
 				r->dport = (uint16_t)dp;

@@ -573,7 +573,8 @@ IWT_CASE(fpdu_tx_zero_copy_burst)
 					k += segs[i].len;
 					memcpy(joined + k, fr[i].trailer, fr[i].trailer_len);
 					k += fr[i].trailer_len;
-					IWT_ASSERT(w > 0 && (size_t)w == k && memcmp(flat, joined, k) == 0,
+					IWT_ASSERT(w > 0 && (size_t)w == k &&
+						memcmp(flat, joined, k) == 0,
 						"FPDU %u of %u (crc %u)", i, n, crc);
 					checked++;
 				}
@@ -620,7 +621,8 @@ IWT_CASE(fpdu_rx_mbuf_chain)
 		IWT_ASSERT_EQ(iw_fpdu_rx_feed(&ra, stream + 40, len, &log_ops, &la), (int)len, "");
 		memset(mb, 0, sizeof(mb));
 		for (pos = 0, nmb = 0; pos < len + 40; nmb++) {
-			uint16_t seg = (uint16_t)RTE_MIN(len + 40 - pos, (size_t)(1 + rand() % 400));
+			uint16_t seg = (uint16_t)RTE_MIN(len + 40 - pos,
+				(size_t)(1 + rand() % 400));
 
 			IWT_ASSERT(nmb < RTE_DIM(mb), "");
 			mb[nmb].buf_addr = stream + pos;

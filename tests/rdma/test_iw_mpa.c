@@ -328,7 +328,8 @@ IWT_CASE(mpa_p2p_rtr_messages)
 			iw_fpdu_tx_init(&tx, ri.crc, false, 0);
 			n = iw_fpdu_tx_build(&tx, &h, NULL, 0, buf, sizeof(buf));
 			IWT_ASSERT(n > 0, "");
-			IWT_ASSERT_EQ((buf[0] << 8 | buf[1]), iw_opcode_table[h.opcode].hdr_len, "");
+			IWT_ASSERT_EQ((buf[0] << 8 | buf[1]), iw_opcode_table[h.opcode].hdr_len,
+				"");
 			IWT_ASSERT(iw_hdr_parse(buf + 2, (size_t)n - 2, (uint32_t)(buf[0] << 8 |
 				buf[1]), &got, &cause) > 0, "");
 			IWT_ASSERT(iw_mpa_rtr_match(&rr, &got, 0), "type %u", types[a]);

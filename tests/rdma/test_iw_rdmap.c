@@ -293,7 +293,8 @@ IWT_CASE(rdmap_opcode_table_consistent)
 			memcpy(buf2, buf, sizeof(buf));
 			buf2[0] ^= IW_DDP_F_TAGGED;
 			IWT_RUN(expect_cause(buf2, IW_HDR_MAX_LEN, IW_HDR_MAX_LEN, IW_LAYER_RDMAP,
-				IW_RDMAP_ET_OPERATION, IW_RDMAP_EC_OPCODE, "T flag against opcode"));
+				IW_RDMAP_ET_OPERATION, IW_RDMAP_EC_OPCODE,
+				"T flag against opcode"));
 			if (!rfc[i].tagged) {
 				memcpy(buf2, buf, sizeof(buf));
 				buf2[9] ^= 0x04;
@@ -303,7 +304,8 @@ IWT_CASE(rdmap_opcode_table_consistent)
 			if (!(oi->flags & IW_OPF_PAYLOAD))
 				IWT_RUN(expect_cause(buf, oi->hdr_len, oi->hdr_len + 1u,
 					IW_LAYER_RDMAP, IW_RDMAP_ET_OPERATION,
-					IW_RDMAP_EC_UNSPECIFIED, "payload on a payload-free opcode"));
+					IW_RDMAP_EC_UNSPECIFIED,
+					"payload on a payload-free opcode"));
 			if (!(oi->flags & IW_OPF_MULTI)) {
 				memcpy(buf2, buf, sizeof(buf));
 				buf2[0] &= ~IW_DDP_F_LAST;
@@ -413,12 +415,63 @@ capture_terminates(unsigned int *seen)
 	return IWT_PASS;
 }
 
+static const uint8_t tagged_hdr[14] = { 0xc1, 0x40, 0xde, 0xad, 0xbe, 0x00 };
+static const uint8_t untagged_hdr[18] = { 0x41, 0x43, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t rreq[28] = { 1, 2, 3, 4 };
+
+/* One cause with one header layout (fl): RFC bytes and siw's bytes decoded. */
+static int
+term_one(const struct iw_term_cause *c, unsigned int fl, unsigned int *ambiguous,
+		unsigned int *siw_ok)
+{
+	const uint8_t *ddp = fl == 1 ? tagged_hdr : fl >= 2 ? untagged_hdr : NULL;
+	const uint8_t *rr = fl == 3 ? rreq : NULL;
+	uint8_t msg[64], alt[64];
+	struct iw_term_info ti, ts;
+	struct iw_term_cause other;
+	int n = iw_term_encode(c, 42, ddp, rr, msg, sizeof(msg));
+
+	IWT_ASSERT(n > 0, "encode");
+	/* RFC bytes decode as themselves */
+	IWT_ASSERT_EQ(iw_term_decode(msg, (size_t)n, &ti), 0, "");
+	IWT_ASSERT(!ti.siw_encoding && ti.cause.layer == c->layer &&
+		ti.cause.etype == c->etype && ti.cause.ecode == c->ecode &&
+		ti.d == (ddp != NULL) && ti.m == (ddp != NULL) && ti.r == (rr != NULL),
+		"RFC %u/%u/0x%02x fl %u", c->layer, c->etype, c->ecode, fl);
+	if (ddp != NULL)
+		IWT_ASSERT(ti.seg_len == 42 && ti.ddp_hdr == msg + 6 &&
+			memcmp(ti.ddp_hdr, ddp, ti.ddp_hdr_len) == 0, "");
+	if (rr != NULL)
+		IWT_ASSERT(ti.rdmap_hdr != NULL && memcmp(ti.rdmap_hdr, rreq, 28) == 0, "");
+	/* siw's bytes decode to the same, unless ambiguous */
+	memcpy(alt, msg, (size_t)n);
+	siw_encode(msg, alt);
+	if (memcmp(alt, msg, 4) == 0)
+		return IWT_PASS;	/* same bytes either way */
+	IWT_ASSERT_EQ(iw_term_decode(alt, (size_t)n, &ts), 0, "");
+	other.layer = alt[0] >> 4;
+	other.etype = alt[0] & 0xf;
+	other.ecode = alt[1];
+	if (ddp == NULL && iw_term_cause_valid(&other) && (alt[2] & 0x1f) == 0) {
+		/*
+		 * No header bits to tell the layouts apart and both readings are
+		 * RFC causes: the RFC reading wins (documented in iw_rdmap.h).
+		 */
+		IWT_ASSERT(!ts.siw_encoding, "");
+		(*ambiguous)++;
+		return IWT_PASS;
+	}
+	IWT_ASSERT(ts.siw_encoding && ts.cause.layer == c->layer &&
+		ts.cause.etype == c->etype && ts.cause.ecode == c->ecode &&
+		ts.m == ti.m && ts.d == ti.d && ts.r == ti.r,
+		"siw %u/%u/0x%02x fl %u: got %u/%u/0x%02x", c->layer, c->etype, c->ecode, fl,
+		ts.cause.layer, ts.cause.etype, ts.cause.ecode);
+	(*siw_ok)++;
+	return IWT_PASS;
+}
+
 IWT_CASE(terminate_siw_lenient_parse)
 {
-	static const uint8_t tagged_hdr[14] = { 0xc1, 0x40, 0xde, 0xad, 0xbe, 0x00 };
-	static const uint8_t untagged_hdr[18] = { 0x41, 0x43, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 1 };
-	static const uint8_t rreq[28] = { 1, 2, 3, 4 };
 	unsigned int layer, etype, ecode, fl, valid = 0, ambiguous = 0, siw_ok = 0, seen = 0;
 
 	for (layer = 0; layer < 16; layer++)
@@ -430,58 +483,8 @@ IWT_CASE(terminate_siw_lenient_parse)
 				if (!iw_term_cause_valid(&c))
 					continue;
 				valid++;
-				for (fl = 0; fl < 4; fl++) {
-					const uint8_t *ddp = fl == 1 ? tagged_hdr :
-						fl >= 2 ? untagged_hdr : NULL;
-					const uint8_t *rr = fl == 3 ? rreq : NULL;
-					uint8_t msg[64], alt[64];
-					struct iw_term_info ti, ts;
-					struct iw_term_cause other;
-					int n = iw_term_encode(&c, 42, ddp, rr, msg, sizeof(msg));
-
-					IWT_ASSERT(n > 0, "encode");
-					/* RFC bytes decode as themselves */
-					IWT_ASSERT_EQ(iw_term_decode(msg, (size_t)n, &ti), 0, "");
-					IWT_ASSERT(!ti.siw_encoding && ti.cause.layer == layer &&
-						ti.cause.etype == etype && ti.cause.ecode == ecode &&
-						ti.d == (ddp != NULL) && ti.m == (ddp != NULL) &&
-						ti.r == (rr != NULL), "RFC %u/%u/0x%02x fl %u",
-						layer, etype, ecode, fl);
-					if (ddp != NULL)
-						IWT_ASSERT(ti.seg_len == 42 && ti.ddp_hdr == msg + 6 &&
-							memcmp(ti.ddp_hdr, ddp, ti.ddp_hdr_len) == 0,
-							"");
-					if (rr != NULL)
-						IWT_ASSERT(ti.rdmap_hdr != NULL && memcmp(ti.rdmap_hdr,
-							rreq, 28) == 0, "");
-					/* siw's bytes decode to the same, unless ambiguous */
-					memcpy(alt, msg, (size_t)n);
-					siw_encode(msg, alt);
-					if (memcmp(alt, msg, 4) == 0)
-						continue;	/* same bytes either way */
-					IWT_ASSERT_EQ(iw_term_decode(alt, (size_t)n, &ts), 0, "");
-					other.layer = alt[0] >> 4;
-					other.etype = alt[0] & 0xf;
-					other.ecode = alt[1];
-					if (ddp == NULL && iw_term_cause_valid(&other) &&
-							(alt[2] & 0x1f) == 0) {
-						/*
-						 * No header bits to tell the layouts apart and
-						 * both readings are RFC causes: the RFC reading
-						 * wins (documented in iw_rdmap.h).
-						 */
-						IWT_ASSERT(!ts.siw_encoding, "");
-						ambiguous++;
-						continue;
-					}
-					IWT_ASSERT(ts.siw_encoding && ts.cause.layer == layer &&
-						ts.cause.etype == etype && ts.cause.ecode == ecode &&
-						ts.m == ti.m && ts.d == ti.d && ts.r == ti.r,
-						"siw %u/%u/0x%02x fl %u: got %u/%u/0x%02x", layer,
-						etype, ecode, fl, ts.cause.layer, ts.cause.etype,
-						ts.cause.ecode);
-					siw_ok++;
-				}
+				for (fl = 0; fl < 4; fl++)
+					IWT_RUN(term_one(&c, fl, &ambiguous, &siw_ok));
 			}
 	IWT_ASSERT(valid > 30, "%u valid causes", valid);
 	/* truncated messages are refused */

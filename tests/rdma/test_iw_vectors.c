@@ -427,7 +427,8 @@ IWT_CASE(mpa_siw_vectors)
 					"%s: siw's RTR not recognised", captures[i]);
 			}
 			if (h.rep.enhanced)
-				IWT_ASSERT_EQ(res.ord, RTE_MIN(h.req.ord, h.rep.ird), "%s", captures[i]);
+				IWT_ASSERT_EQ(res.ord, RTE_MIN(h.req.ord, h.rep.ird), "%s",
+					captures[i]);
 		}
 		IWT_ASSERT_EQ(n_req, iwt_tshark_type_count(&ts, "MPA Request Frame"), "%s",
 			captures[i]);
@@ -688,8 +689,8 @@ IWT_CASE(ddp_rdmap_siw_vectors_reencode)
 							break;
 					if (q == nh) {
 						IWT_ASSERT(nh < RTE_DIM(hist), "%s", name);
-						snprintf(hist[nh].label, sizeof(hist[0].label), "%s",
-							label);
+						snprintf(hist[nh].label,
+							sizeof(hist[0].label), "%s", label);
 						hist[nh++].n = 0;
 					}
 					hist[q].n++;
@@ -911,7 +912,8 @@ resegment_one(const char *name, uint8_t opcode)
 				IWT_ASSERT(w > 0 && (size_t)w <= mss, "%s", name);
 				IWT_ASSERT(wire_off + (size_t)w <= d->len &&
 					memcmp(out, d->data + wire_off, (size_t)w) == 0,
-					"%s: FPDU %u of the message differs from siw's", name, nseg);
+					"%s: FPDU %u of the message differs from siw's", name,
+					nseg);
 				wire_off += (size_t)w;
 				nseg++;
 			}
