@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PERF_H
+#define PERF_H
+
+/**
+ * @file
+ * iwarp-perf: perftest's tests and interface in one binary. This header holds
+ * what the modules share: the parameters (perf_params.c), the results and their
+ * report (perf_report.c), the CPU accounting (perf_cpu.c) and the transport
+ * interface every variant implements (perf_raw.c, perf_ktcp.c; an RDMA
+ * variant plugs in the same way once rdma/rte_iwarp.h is usable).
+ *
+ * Errors end with exactly one line "iwarp-perf: error: <cause>" on stderr
+ * (perf_error()) and a non-zero exit status; every wait is bounded.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PERF_PROG "iwarp-perf"
+
+/** Exit statuses. */
+#define PERF_EXIT_USAGE 2   /**< bad flags */
+#define PERF_EXIT_FAIL  1   /**< run-time failure (peer, device, timeout) */
+
+/** The verb a test measures (perftest's VerbType). */
+enum perf_verb {
+	PERF_VERB_WRITE,
+	PERF_VERB_READ,
+	PERF_VERB_SEND,
+};
+
+/** Bandwidth or latency (perftest's TestType). */
+enum perf_kind {
+	PERF_KIND_BW,
+	PERF_KIND_LAT,
+};
+
+/** Which transport carries the pattern. */
+enum perf_transport_id {
+	PERF_TRANSPORT_NONE,
+	PERF_TRANSPORT_RAW,   /**< bare L2 frames over a DPDK port */
+	PERF_TRANSPORT_KTCP,  /**< kernel TCP sockets */
+	PERF_TRANSPORT_RDMA,  /**< librte_iwarp (not built yet) */
+};
+
+/** Sizes -a sweeps by default (perftest: 2 B .. 8 MiB). */
+#define PERF_ALL_MIN_SIZE 2u
+#define PERF_ALL_MAX_SIZE (8u << 20)
+/** Largest message size accepted. */
+#define PERF_MAX_SIZE (1u << 30)
+
+/** Parsed command line (perftest flags plus ours). */
+struct perf_params {
+	enum perf_verb verb;
+	enum perf_kind kind;
+	enum perf_transport_id transport;
+	const char *test_name;    /**< "write_bw", ... */
+	const char *server;       /**< NULL: this is the server */
+	uint32_t size;            /**< -s: message size in bytes */
+	uint64_t iters;           /**< -n: iterations per size */
+	bool all;                 /**< -a: sweep sizes */
+	uint32_t size_min;        /**< --size_min: first size of -a */
+	uint32_t size_max;        /**< --size_max: last size of -a */
+	unsigned int duration;    /**< -D: seconds per size (0: use -n) */
+	unsigned int qps;         /**< -q: connections (1 only for now) */
+	unsigned int tx_depth;    /**< -t: messages in flight (BW) */
+	unsigned int rx_depth;    /**< -r: receive burst (raw) */
+	unsigned int inline_size; /**< -I: accepted; no inline data in these transports */
+	bool bidir;               /**< -b: both directions at once */
+	bool no_peak;             /**< -N: skip the peak computation */
+	unsigned int post_list;   /**< -l: messages per post (TX burst) */
+	unsigned int out_reads;   /**< -o: READ requests in flight */
+	uint16_t port;            /**< -p: TCP port (kernel-tcp), default 18515 */
+	bool report_gbits;        /**< --report_gbits */
+	bool out_json;            /**< --out_json */
+	const char *json_file;    /**< --out_json_file */
+	bool cpu_util;            /**< --cpu_util: CPU columns */
+	unsigned int timeout_s;   /**< --timeout: bound on every wait for the peer */
+	const char *dev;          /**< --dev: DPDK device (raw) */
+};
+
+/** Parse the application arguments (after "--", or all of argv). */
+int perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *p);
+
+/** Print the usage text. */
+void perf_usage(FILE *out);
+
+/** CPU accounting of the polling thread (perf_cpu.c). */
+struct perf_cpu {
+	uint64_t busy;   /**< cycles of poll iterations that did work (or CPU time) */
+	uint64_t total;  /**< all cycles of the measured phase */
+};
+
+/** Cycles per second of the TSC (calibrated once, works without EAL). */
+uint64_t perf_tsc_hz(void);
+/** Take the TSC rate from EAL (call after rte_eal_init()). */
+void perf_tsc_from_eal(void);
+/** Start/stop the thread CPU time accounting of a blocking (kernel) transport. */
+uint64_t perf_thread_cpu_ns(void);
+/** Busy share in percent. */
+double perf_cpu_busy_pct(const struct perf_cpu *c);
+
+/** One size's results, as perftest reports them plus ours. */
+struct perf_result {
+	uint32_t size;
+	uint64_t iters;           /**< messages completed */
+	/* BW */
+	double bw_peak;           /**< bytes per second */
+	double bw_avg;            /**< bytes per second */
+	double msg_rate;          /**< messages per second */
+	/* LAT: samples in TSC cycles, one per iteration (the round trip) */
+	uint64_t *samples;
+	uint64_t nb_samples;
+	unsigned int rtt_factor;  /**< 2: report half the round trip; 1: all (READ) */
+	/* CPU */
+	struct perf_cpu cpu;      /**< this side */
+	struct perf_cpu peer_cpu; /**< the peer's, as it reported it */
+	uint64_t bytes;           /**< payload bytes moved this side (for cycles/byte) */
+	uint64_t peer_bytes;
+};
+
+/** Compute perftest's peak from per-message post and completion times. */
+double perf_peak_bw(const uint64_t *posted, const uint64_t *completed, uint64_t n,
+		    uint32_t size);
+
+/* Report (perf_report.c): perftest's exact tables. */
+void perf_report_banner(const struct perf_params *p, const char *transport_desc);
+void perf_report_header(const struct perf_params *p);
+int perf_report_line(const struct perf_params *p, const struct perf_result *r);
+void perf_report_footer(const struct perf_params *p);
+/** Write the collected JSON (--out_json). @return 0 or -errno. */
+int perf_report_json_write(const struct perf_params *p, const char *transport_desc);
+/** The header line as perftest prints it (without CPU columns and newline). */
+const char *perf_report_header_text(enum perf_kind kind, bool gbits);
+
+/** Print "iwarp-perf: error: ..." on stderr (the one error line). */
+void perf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * A transport (testpmd's struct fwd_engine). run() does the whole job of one
+ * process: connect (client) or wait for a client (server), run every size,
+ * report each through perf_report_line() (client), shut down in order.
+ * It returns 0, or a non-zero exit status after printing the one error line.
+ * EAL (if needs_eal) is initialised by main before run().
+ */
+struct perf_transport {
+	const char *name;
+	bool needs_eal;
+	int (*run)(const struct perf_params *p);
+};
+
+extern const struct perf_transport perf_raw_transport;
+extern const struct perf_transport perf_ktcp_transport;
+
+/** The sizes to run: -s once, or -a from size_min doubling to size_max. */
+static inline uint32_t
+perf_first_size(const struct perf_params *p)
+{
+	return p->all ? p->size_min : p->size;
+}
+
+static inline uint32_t
+perf_next_size(const struct perf_params *p, uint32_t size)
+{
+	if (!p->all || size >= p->size_max)
+		return 0;
+	return size * 2 > p->size_max ? p->size_max : size * 2;
+}
+
+#endif /* PERF_H */

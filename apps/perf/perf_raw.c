@@ -1,0 +1,896 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * --raw: the perftest patterns as bare L2 frames over a DPDK port (the
+ * physical floor of the link), polled on one core.
+ *
+ * Frames: Ethernet header, ethertype 0x88B5 (IEEE local experimental), a
+ * 16-byte struct raw_hdr, then data or a struct perf_ctl. A message of -s bytes
+ * travels as ceil(s / (MTU - 16)) frames; it counts once all its frames are in
+ * (copied into the receiver's buffer; the sender copies out of its own).
+ *
+ *   write_bw/send_bw  the client streams, at most -t messages beyond the
+ *                     server's last CREDIT (the server credits every t/2);
+ *                     a message completes when its credit arrives
+ *   read_bw           the client keeps -o READ_REQ in flight, the server
+ *                     answers each with a message; complete when all is in
+ *   *_lat             one message (or request) in flight: ping-pong
+ *
+ * Both sides account the cycles of the poll iterations that did work (CPU
+ * busy share, perf_cpu.c). Teardown: the client sends BYE, the server
+ * answers BYE_ACK and stops polling before either side closes the port, so
+ * net_memif never sees its peer vanish while it polls. The link is assumed
+ * lossless (memif, a back-to-back cable at low load): a lost frame stalls the
+ * pattern and ends it with a timeout error naming the counts.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+
+#include "iw_port.h"
+#include "perf.h"
+#include "perf_proto.h"
+
+#define RAW_ETHERTYPE 0x88B5
+#define RAW_RX_MAX 512
+#define RAW_TX_BURST 64
+#define RAW_PENDING 1024
+#define RAW_RESP_RING 2048          /* power of two, above the largest -o */
+#define RAW_RETRY_MS 100
+
+enum raw_type {
+	RAW_DATA = 1,
+	RAW_CREDIT,
+	RAW_READ_REQ,
+	RAW_CTL,
+};
+
+struct raw_hdr {
+	uint8_t type;     /**< enum raw_type */
+	uint8_t rsvd;
+	rte_be16_t rsvd2;
+	rte_be32_t msg;   /**< message number (CREDIT: messages received so far) */
+	rte_be32_t off;   /**< offset of this fragment in the message */
+	rte_be32_t len;   /**< length of the message */
+} __rte_packed;
+
+#define RAW_HDRS (sizeof(struct rte_ether_hdr) + sizeof(struct raw_hdr))
+
+/* What the receive path reports to a pattern. */
+enum raw_ev_type {
+	EV_MSG_DONE,   /* all frames of a data message are in */
+	EV_CREDIT,     /* the peer has received `value` messages (32-bit, wraps) */
+	EV_READ_REQ,   /* the peer asks for message `value` */
+	EV_CTL,        /* a control record */
+};
+
+struct raw_ev {
+	enum raw_ev_type type;
+	uint32_t value;
+	const struct perf_ctl *ctl;
+	const struct rte_ether_addr *src;
+};
+
+struct raw {
+	const struct perf_params *p;
+	struct iw_port *port;
+	struct rte_mempool *pool;
+	struct rte_ether_addr peer;
+	uint32_t frag_max;              /* data bytes per frame */
+	uint16_t rx_burst;
+	uint64_t hz, timeout;
+	uint8_t *tbuf, *rbuf;
+	uint32_t buf_len;
+	uint32_t size;                  /* message size of the current test */
+	/* TX: frames built, not yet taken by the PMD */
+	struct rte_mbuf *pend[RAW_PENDING];
+	unsigned int pend_n;
+	/* TX: the data message being cut into frames */
+	bool tx_active;
+	uint32_t tx_msg, tx_off;
+	/* RX reassembly of the data message coming in */
+	uint32_t rx_msg, rx_got;
+	bool rx_active;
+	uint64_t malformed;
+	/* accounting */
+	uint64_t busy, last_progress;
+	char desc[160];
+};
+
+/* ---- frames ---- */
+
+static struct rte_mbuf *
+raw_frame(struct raw *r, uint8_t type, uint32_t msg, uint32_t off, uint32_t len,
+	  const void *data, uint32_t dlen)
+{
+	struct rte_ether_hdr *eh;
+	struct raw_hdr *h;
+	struct rte_mbuf *m;
+
+	m = rte_pktmbuf_alloc(r->pool);
+	if (m == NULL)
+		return NULL;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(&r->peer, &eh->dst_addr);
+	rte_ether_addr_copy(&r->port->mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RAW_ETHERTYPE);
+	h = (struct raw_hdr *)(eh + 1);
+	h->type = type;
+	h->rsvd = 0;
+	h->rsvd2 = 0;
+	h->msg = rte_cpu_to_be_32(msg);
+	h->off = rte_cpu_to_be_32(off);
+	h->len = rte_cpu_to_be_32(len);
+	if (dlen)
+		rte_memcpy(h + 1, data, dlen);
+	m->data_len = (uint16_t)(RAW_HDRS + dlen);
+	m->pkt_len = m->data_len;
+	return m;
+}
+
+static int
+raw_push(struct raw *r, uint8_t type, uint32_t msg, const void *data, uint32_t dlen)
+{
+	struct rte_mbuf *m;
+
+	if (r->pend_n == RAW_PENDING)
+		return -1;
+	m = raw_frame(r, type, msg, 0, dlen, data, dlen);
+	if (m == NULL)
+		return -1;
+	r->pend[r->pend_n++] = m;
+	return 0;
+}
+
+static int
+raw_push_ctl(struct raw *r, const struct perf_ctl *c)
+{
+	return raw_push(r, RAW_CTL, 0, c, sizeof(*c));
+}
+
+/* Cut the active data message into frames, as far as room allows. */
+static unsigned int
+raw_gen(struct raw *r)
+{
+	unsigned int made = 0;
+	struct rte_mbuf *m;
+	uint32_t dlen;
+
+	while (r->tx_active && r->pend_n < RAW_PENDING && made < RAW_TX_BURST) {
+		dlen = RTE_MIN(r->frag_max, r->size - r->tx_off);
+		m = raw_frame(r, RAW_DATA, r->tx_msg, r->tx_off, r->size, r->tbuf + r->tx_off,
+			      dlen);
+		if (m == NULL)
+			break;
+		r->pend[r->pend_n++] = m;
+		r->tx_off += dlen;
+		made++;
+		if (r->tx_off == r->size)
+			r->tx_active = false;
+	}
+	return made;
+}
+
+static void
+raw_start_msg(struct raw *r, uint32_t msg)
+{
+	r->tx_active = true;
+	r->tx_msg = msg;
+	r->tx_off = 0;
+}
+
+static unsigned int
+raw_flush(struct raw *r)
+{
+	uint16_t n;
+
+	if (r->pend_n == 0)
+		return 0;
+	n = iw_port_tx(r->port, 0, r->pend, (uint16_t)RTE_MIN(r->pend_n, RAW_TX_BURST));
+	if (n > 0) {
+		memmove(r->pend, r->pend + n, (r->pend_n - n) * sizeof(r->pend[0]));
+		r->pend_n -= n;
+	}
+	return n;
+}
+
+static bool
+raw_tx_idle(const struct raw *r)
+{
+	return !r->tx_active && r->pend_n == 0;
+}
+
+/* ---- receive ---- */
+
+typedef void (*raw_ev_fn)(struct raw *r, void *ctx, const struct raw_ev *ev);
+
+static void
+raw_data(struct raw *r, const struct raw_hdr *h, const uint8_t *d, uint32_t dlen,
+	 raw_ev_fn fn, void *ctx)
+{
+	uint32_t msg = rte_be_to_cpu_32(h->msg), off = rte_be_to_cpu_32(h->off);
+	struct raw_ev ev = { .type = EV_MSG_DONE, .value = msg };
+
+	if (rte_be_to_cpu_32(h->len) != r->size || off > r->size || dlen > r->size - off ||
+	    dlen == 0) {
+		r->malformed++;
+		return;
+	}
+	if (off == 0) {
+		r->rx_active = true;
+		r->rx_msg = msg;
+		r->rx_got = 0;
+	} else if (!r->rx_active || msg != r->rx_msg || off != r->rx_got) {
+		r->malformed++;
+		r->rx_active = false;
+		return;
+	}
+	rte_memcpy(r->rbuf + off, d, dlen);
+	r->rx_got += dlen;
+	if (r->rx_got == r->size) {
+		r->rx_active = false;
+		fn(r, ctx, &ev);
+	}
+}
+
+static unsigned int
+raw_poll(struct raw *r, raw_ev_fn fn, void *ctx)
+{
+	struct rte_mbuf *pkts[RAW_RX_MAX];
+	const struct rte_ether_hdr *eh;
+	const struct raw_hdr *h;
+	struct raw_ev ev;
+	struct perf_ctl ctl;
+	uint16_t n, i;
+	uint32_t dlen;
+
+	n = iw_port_rx(r->port, 0, pkts, r->rx_burst);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m->data_len != m->pkt_len || m->data_len < RAW_HDRS) {
+			r->malformed++;
+			goto next;
+		}
+		eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (eh->ether_type != RTE_BE16(RAW_ETHERTYPE))
+			goto next;   /* not ours: ignore quietly (other traffic on the port) */
+		h = (const struct raw_hdr *)(eh + 1);
+		dlen = m->data_len - RAW_HDRS;
+		memset(&ev, 0, sizeof(ev));
+		ev.src = &eh->src_addr;
+		switch (h->type) {
+		case RAW_DATA:
+			raw_data(r, h, (const uint8_t *)(h + 1), dlen, fn, ctx);
+			break;
+		case RAW_CREDIT:
+		case RAW_READ_REQ:
+			ev.type = h->type == RAW_CREDIT ? EV_CREDIT : EV_READ_REQ;
+			ev.value = rte_be_to_cpu_32(h->msg);
+			fn(r, ctx, &ev);
+			break;
+		case RAW_CTL:
+			if (dlen < sizeof(ctl)) {
+				r->malformed++;
+				break;
+			}
+			memcpy(&ctl, h + 1, sizeof(ctl));
+			if (!perf_ctl_valid(&ctl)) {
+				r->malformed++;
+				break;
+			}
+			ev.type = EV_CTL;
+			ev.ctl = &ctl;
+			fn(r, ctx, &ev);
+			break;
+		default:
+			r->malformed++;
+			break;
+		}
+next:
+		rte_pktmbuf_free(m);
+	}
+	return n;
+}
+
+/* Account one poll iteration; -1 once the peer has been silent too long. */
+static int
+raw_account(struct raw *r, uint64_t t0, unsigned int work)
+{
+	uint64_t now = rte_rdtsc();
+
+	if (work) {
+		r->busy += now - t0;
+		r->last_progress = now;
+		return 0;
+	}
+	return now - r->last_progress > r->timeout ? -1 : 0;
+}
+
+static int
+raw_ensure_bufs(struct raw *r, uint32_t size)
+{
+	uint8_t *t, *b;
+
+	if (r->buf_len >= size)
+		return 0;
+	t = realloc(r->tbuf, size);
+	if (t == NULL)
+		return -1;
+	r->tbuf = t;
+	b = realloc(r->rbuf, size);
+	if (b == NULL)
+		return -1;
+	r->rbuf = b;
+	memset(r->tbuf, 0x5a, size);
+	r->buf_len = size;
+	return 0;
+}
+
+/* ---- client ---- */
+
+struct cl {
+	const struct perf_params *p;
+	uint64_t issued, done, credited;
+	uint64_t *posted, *completed, *samples;
+	uint64_t cap;
+	uint64_t lat_t0;
+	bool waiting;                 /* latency: one in flight */
+	bool have_ctl;
+	uint16_t want;                /* control type waited for */
+	struct perf_ctl ctl;
+	struct rte_ether_addr from;
+};
+
+static void
+cl_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
+{
+	struct cl *c = ctx;
+	uint64_t now = rte_rdtsc(), k;
+	uint32_t delta;
+
+	(void)r;
+	switch (ev->type) {
+	case EV_CREDIT:
+		delta = ev->value - (uint32_t)c->credited;
+		for (k = 0; k < delta && c->credited < c->issued; k++)
+			c->completed[c->credited++] = now;
+		break;
+	case EV_MSG_DONE:
+		if (c->done >= c->issued)
+			break;   /* not asked for: drop */
+		if (c->p->kind == PERF_KIND_LAT) {
+			c->samples[c->done++] = now - c->lat_t0;
+			c->waiting = false;
+		} else {
+			c->completed[c->done++] = now;
+		}
+		break;
+	case EV_CTL:
+		if (rte_be_to_cpu_16(ev->ctl->type) == c->want && !c->have_ctl) {
+			c->ctl = *ev->ctl;
+			c->have_ctl = true;
+			rte_ether_addr_copy(ev->src, &c->from);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+cl_grow(struct cl *c, uint64_t need)
+{
+	uint64_t cap = c->cap ? c->cap : 4096, *a, *b;
+
+	if (need <= c->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	a = realloc(c->posted, cap * sizeof(*a));
+	if (a == NULL)
+		return -1;
+	c->posted = a;
+	b = realloc(c->completed, cap * sizeof(*b));
+	if (b == NULL)
+		return -1;
+	c->completed = b;
+	c->samples = b;
+	c->cap = cap;
+	return 0;
+}
+
+/*
+ * Send a control record (again every RAW_RETRY_MS while `resend`) and poll
+ * until the control record `want` arrives or the timeout passes.
+ */
+static int
+cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t want, bool resend,
+	    const char *what)
+{
+	uint64_t retry = r->hz * RAW_RETRY_MS / 1000, last = 0, t0, start = rte_rdtsc();
+	unsigned int work;
+
+	c->want = want;
+	c->have_ctl = false;
+	while (!c->have_ctl) {
+		t0 = rte_rdtsc();
+		work = 0;
+		if (out != NULL && (last == 0 || (resend && t0 - last > retry))) {
+			if (raw_push_ctl(r, out) == 0)
+				last = t0;
+		}
+		work += raw_gen(r);
+		work += raw_flush(r);
+		work += raw_poll(r, cl_ev, c);
+		raw_account(r, t0, work);
+		if (rte_rdtsc() - start > r->timeout) {
+			perf_error("%s: no answer from the server on %s within %u s", what,
+				   r->port->name, r->p->timeout_s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool
+cl_can_issue(const struct cl *c, uint64_t deadline)
+{
+	return c->p->duration ? rte_rdtsc() < deadline : c->issued < c->p->iters;
+}
+
+static int
+cl_stalled(struct raw *r, const struct cl *c)
+{
+	perf_error("%s: the server stopped answering for %u s (%" PRIu64 " messages sent, %"
+		   PRIu64 " acknowledged, %" PRIu64 " malformed frames): frames lost?",
+		   r->port->name, r->p->timeout_s, c->issued,
+		   c->p->kind == PERF_KIND_BW && c->p->verb != PERF_VERB_READ ? c->credited :
+		   c->done, r->malformed);
+	return -1;
+}
+
+static int
+cl_pattern(struct raw *r, struct cl *c)
+{
+	const struct perf_params *p = r->p;
+	uint64_t deadline = rte_rdtsc() + (uint64_t)p->duration * r->hz, t0;
+	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ;
+	unsigned int work;
+
+	for (;;) {
+		t0 = rte_rdtsc();
+		work = raw_poll(r, cl_ev, c);
+		if (bw_write) {
+			if (!r->tx_active && cl_can_issue(c, deadline) &&
+			    c->issued - c->credited < p->tx_depth) {
+				if (cl_grow(c, c->issued + 1) < 0)
+					goto nomem;
+				c->posted[c->issued] = t0;
+				raw_start_msg(r, (uint32_t)c->issued++);
+			}
+			if (!r->tx_active && !cl_can_issue(c, deadline) && raw_tx_idle(r))
+				break;
+		} else if (p->kind == PERF_KIND_BW) {
+			while (c->issued - c->done < p->out_reads && cl_can_issue(c, deadline) &&
+			       r->pend_n < RAW_PENDING) {
+				if (cl_grow(c, c->issued + 1) < 0)
+					goto nomem;
+				c->posted[c->issued] = rte_rdtsc();
+				if (raw_push(r, RAW_READ_REQ, (uint32_t)c->issued, NULL, 0) < 0)
+					break;
+				c->issued++;
+			}
+			if (!cl_can_issue(c, deadline) && c->done == c->issued)
+				break;
+		} else {
+			if (!c->waiting && cl_can_issue(c, deadline)) {
+				if (cl_grow(c, c->issued + 1) < 0)
+					goto nomem;
+				c->waiting = true;
+				c->lat_t0 = rte_rdtsc();
+				if (p->verb == PERF_VERB_READ) {
+					if (raw_push(r, RAW_READ_REQ, (uint32_t)c->issued, NULL,
+						     0) < 0)
+						c->waiting = false;
+					else
+						c->issued++;
+				} else {
+					raw_start_msg(r, (uint32_t)c->issued++);
+				}
+				work++;
+			}
+			if (!c->waiting && !cl_can_issue(c, deadline))
+				break;
+		}
+		work += raw_gen(r);
+		work += raw_flush(r);
+		if (raw_account(r, t0, work) < 0)
+			return cl_stalled(r, c);
+	}
+	return 0;
+nomem:
+	perf_error("out of memory for the timestamps of %" PRIu64 " messages", c->issued);
+	return -1;
+}
+
+static int
+cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
+{
+	const struct perf_params *p = r->p;
+	uint64_t t0, t1, got, k;
+	struct perf_ctl m;
+
+	if (raw_ensure_bufs(r, size) < 0) {
+		perf_error("out of memory for %u-byte buffers", size);
+		return -1;
+	}
+	r->size = size;
+	r->rx_active = false;
+	perf_ctl_init(&m, PERF_MSG_BEGIN, p, size);
+	m.count = rte_cpu_to_be_64(p->duration ? 0 : p->iters);
+	m.window = rte_cpu_to_be_32(RTE_MAX(1u, p->tx_depth / 2));
+	if (cl_exchange(r, c, &m, PERF_MSG_BEGIN_ACK, false, "BEGIN") < 0)
+		return -1;
+	if (rte_be_to_cpu_32(c->ctl.status) != PERF_ST_OK) {
+		perf_error("the server on %s refused the test: %s", r->port->name,
+			   rte_be_to_cpu_32(c->ctl.status) == PERF_ST_TEST_MISMATCH ?
+			   "it runs another test" : "no memory for the buffers");
+		return -1;
+	}
+	c->issued = c->done = c->credited = 0;
+	c->waiting = false;
+	r->busy = 0;
+	t0 = rte_rdtsc();
+	r->last_progress = t0;
+	if (cl_pattern(r, c) < 0)
+		return -1;
+	perf_ctl_init(&m, PERF_MSG_END, p, size);
+	m.count = rte_cpu_to_be_64(c->issued);
+	if (cl_exchange(r, c, &m, PERF_MSG_RESULT, false, "END") < 0)
+		return -1;
+	t1 = rte_rdtsc();
+	got = rte_be_to_cpu_64(c->ctl.count);
+	if (got != c->issued) {
+		perf_error("%s: the server received %" PRIu64 " of %" PRIu64 " messages (%" PRIu64
+			   " malformed frames here)", r->port->name, got, c->issued,
+			   r->malformed);
+		return -1;
+	}
+	memset(res, 0, sizeof(*res));
+	res->size = size;
+	res->iters = c->issued;
+	res->rtt_factor = p->verb == PERF_VERB_READ ? 1 : 2;
+	res->bytes = c->issued * size;
+	res->cpu.busy = r->busy;
+	res->cpu.total = t1 - t0;
+	res->peer_cpu.busy = rte_be_to_cpu_64(c->ctl.busy);
+	res->peer_cpu.total = rte_be_to_cpu_64(c->ctl.total);
+	res->peer_bytes = rte_be_to_cpu_64(c->ctl.bytes);
+	if (p->kind == PERF_KIND_BW) {
+		/* The RESULT covers what no credit did yet. */
+		for (k = c->credited; p->verb != PERF_VERB_READ && k < c->issued; k++)
+			c->completed[k] = t1;
+		res->bw_avg = (double)res->bytes * (double)r->hz / (double)(t1 - t0);
+		res->msg_rate = (double)c->issued * (double)r->hz / (double)(t1 - t0);
+		if (!p->no_peak)
+			res->bw_peak = perf_peak_bw(c->posted, c->completed, c->issued, size);
+	} else {
+		res->samples = c->samples;
+		res->nb_samples = c->done;
+	}
+	return 0;
+}
+
+/* ---- server ---- */
+
+struct sv {
+	const struct perf_params *p;
+	bool in_test, bye, result_due;
+	uint32_t window;
+	uint64_t received, bytes, since_credit;
+	uint64_t t_start;
+	uint32_t resp[RAW_RESP_RING];
+	uint32_t resp_head, resp_tail;
+	unsigned int sizes;
+	int error;
+};
+
+static void
+sv_reply(struct raw *r, const struct perf_ctl *c)
+{
+	/* Control records are few; if the ring is full now, flush first. */
+	while (raw_push_ctl(r, c) < 0)
+		raw_flush(r);
+}
+
+static void
+sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
+{
+	struct sv *s = ctx;
+	const struct perf_params *p = s->p;
+	struct perf_ctl c;
+	uint32_t size;
+
+	switch (ev->type) {
+	case EV_MSG_DONE:
+		if (!s->in_test)
+			break;
+		s->received++;
+		s->bytes += r->size;
+		if (p->kind == PERF_KIND_LAT) {
+			s->resp[s->resp_head++ % RAW_RESP_RING] = ev->value;
+		} else if (++s->since_credit >= s->window) {
+			s->since_credit = 0;
+			if (raw_push(r, RAW_CREDIT, (uint32_t)s->received, NULL, 0) < 0)
+				s->since_credit = s->window; /* retry with the next message */
+		}
+		break;
+	case EV_READ_REQ:
+		if (!s->in_test || s->resp_head - s->resp_tail >= RAW_RESP_RING)
+			break;
+		s->resp[s->resp_head++ % RAW_RESP_RING] = ev->value;
+		break;
+	case EV_CREDIT:
+		break;
+	case EV_CTL:
+		switch (rte_be_to_cpu_16(ev->ctl->type)) {
+		case PERF_MSG_HELLO:
+			rte_ether_addr_copy(ev->src, &r->peer);
+			perf_ctl_init(&c, PERF_MSG_HELLO_ACK, p, 0);
+			sv_reply(r, &c);
+			break;
+		case PERF_MSG_BEGIN:
+			rte_ether_addr_copy(ev->src, &r->peer);
+			size = rte_be_to_cpu_32(ev->ctl->size);
+			perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);
+			if (ev->ctl->verb != p->verb || ev->ctl->kind != p->kind) {
+				c.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
+				sv_reply(r, &c);
+				perf_error("the client on %s runs %s, this server %s",
+					   r->port->name, perf_test_name(ev->ctl->verb,
+									 ev->ctl->kind),
+					   p->test_name);
+				s->error = 1;
+				break;
+			}
+			if (size == 0 || size > PERF_MAX_SIZE || raw_ensure_bufs(r, size) < 0) {
+				c.status = rte_cpu_to_be_32(PERF_ST_NO_MEMORY);
+				sv_reply(r, &c);
+				perf_error("no buffers of %u bytes for the client", size);
+				s->error = 1;
+				break;
+			}
+			r->size = size;
+			r->rx_active = false;
+			s->window = RTE_MAX(1u, rte_be_to_cpu_32(ev->ctl->window));
+			s->received = s->bytes = s->since_credit = 0;
+			s->resp_head = s->resp_tail = 0;
+			s->in_test = true;
+			s->result_due = false;
+			r->busy = 0;
+			s->t_start = rte_rdtsc();
+			sv_reply(r, &c);
+			break;
+		case PERF_MSG_END:
+			/* Everything the client sent is in (one link, in order). */
+			s->result_due = true;
+			break;
+		case PERF_MSG_BYE:
+			perf_ctl_init(&c, PERF_MSG_BYE_ACK, p, 0);
+			sv_reply(r, &c);
+			s->bye = true;
+			break;
+		default:
+			break;
+		}
+		break;
+	}
+}
+
+static void
+sv_result(struct raw *r, struct sv *s)
+{
+	struct perf_ctl c;
+
+	perf_ctl_init(&c, PERF_MSG_RESULT, s->p, r->size);
+	c.count = rte_cpu_to_be_64(s->received);
+	c.bytes = rte_cpu_to_be_64(s->p->verb == PERF_VERB_READ ?
+				   (s->resp_tail * (uint64_t)r->size) : s->bytes);
+	if (s->p->verb == PERF_VERB_READ)
+		c.count = rte_cpu_to_be_64(s->resp_tail);
+	c.busy = rte_cpu_to_be_64(r->busy);
+	c.total = rte_cpu_to_be_64(rte_rdtsc() - s->t_start);
+	sv_reply(r, &c);
+	s->in_test = false;
+	s->result_due = false;
+	s->sizes++;
+}
+
+static int
+raw_server(struct raw *r)
+{
+	struct sv s = { .p = r->p };
+	uint64_t t0;
+	unsigned int work;
+
+	printf(PERF_PROG ": waiting for a client on %s (MAC " RTE_ETHER_ADDR_PRT_FMT
+	       ", up to %u s)\n", r->port->name, RTE_ETHER_ADDR_BYTES(&r->port->mac),
+	       r->p->timeout_s);
+	fflush(stdout);
+	r->last_progress = rte_rdtsc();
+	while (!(s.bye && r->pend_n == 0)) {
+		t0 = rte_rdtsc();
+		work = raw_poll(r, sv_ev, &s);
+		if (s.error)
+			return -1;
+		if (!r->tx_active && s.resp_tail != s.resp_head) {
+			raw_start_msg(r, s.resp[s.resp_tail++ % RAW_RESP_RING]);
+			work++;
+		}
+		work += raw_gen(r);
+		if (s.result_due && raw_tx_idle(r) && s.resp_tail == s.resp_head) {
+			sv_result(r, &s);
+			work++;
+		}
+		work += raw_flush(r);
+		if (raw_account(r, t0, work) < 0) {
+			if (s.sizes == 0 && !s.in_test)
+				perf_error("no client on %s within %u s", r->port->name,
+					   r->p->timeout_s);
+			else
+				perf_error("%s: the client went silent for %u s (%" PRIu64
+					   " messages in, %" PRIu64 " malformed frames)",
+					   r->port->name, r->p->timeout_s, s.received,
+					   r->malformed);
+			return -1;
+		}
+	}
+	/*
+	 * BYE_ACK is on the wire: stop polling now and give the client time to
+	 * see it and close its end first; net_memif must not lose its peer
+	 * while one of them still polls.
+	 */
+	rte_delay_ms(200);
+	printf(PERF_PROG ": served %u size(s) of %s on %s\n", s.sizes, r->p->test_name,
+	       r->port->name);
+	return 0;
+}
+
+static int
+raw_client(struct raw *r)
+{
+	const struct perf_params *p = r->p;
+	struct cl c = { .p = p };
+	struct perf_result res;
+	struct perf_ctl m;
+	uint32_t size;
+	int rc = -1;
+
+	/* Find the server: broadcast (or its MAC) until it answers. */
+	if (rte_ether_unformat_addr(p->server, &r->peer) != 0)
+		memset(&r->peer, 0xff, sizeof(r->peer));
+	perf_ctl_init(&m, PERF_MSG_HELLO, p, 0);
+	if (cl_exchange(r, &c, &m, PERF_MSG_HELLO_ACK, true, "HELLO") < 0)
+		goto out;
+	rte_ether_addr_copy(&c.from, &r->peer);
+	snprintf(r->desc, sizeof(r->desc), "%s to " RTE_ETHER_ADDR_PRT_FMT, r->port->name,
+		 RTE_ETHER_ADDR_BYTES(&r->peer));
+	perf_report_banner(p, r->desc);
+	perf_report_header(p);
+	for (size = perf_first_size(p); size != 0; size = perf_next_size(p, size)) {
+		if (cl_size(r, &c, size, &res) < 0)
+			goto out;
+		perf_report_line(p, &res);
+	}
+	perf_report_footer(p);
+	perf_ctl_init(&m, PERF_MSG_BYE, p, 0);
+	if (cl_exchange(r, &c, &m, PERF_MSG_BYE_ACK, true, "BYE") < 0)
+		goto out;
+	if (perf_report_json_write(p, r->desc) < 0) {
+		perf_error("--out_json_file %s: %s", p->json_file, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(c.posted);
+	free(c.completed);
+	return rc;
+}
+
+static int
+raw_open(struct raw *r)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct iw_port_conf conf;
+	uint16_t pid;
+	unsigned int ms;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.port_id = -1;
+	conf.nb_queues = 1;
+	conf.no_offloads = true;
+	if (r->p->dev != NULL) {
+		conf.dev = r->p->dev;
+	} else {
+		RTE_ETH_FOREACH_DEV(pid) {
+			conf.port_id = pid;
+			break;
+		}
+		if (conf.port_id < 0) {
+			perf_error("--raw: no DPDK port: give one with --vdev/-a before '--' or "
+				   "--dev NAME");
+			return -1;
+		}
+	}
+	if (conf.dev != NULL)
+		snprintf(name, sizeof(name), "%s", conf.dev);
+	else if (rte_eth_dev_get_name_by_port((uint16_t)conf.port_id, name) != 0)
+		snprintf(name, sizeof(name), "port %d", conf.port_id);
+	r->port = iw_port_open(&conf);
+	if (r->port == NULL) {
+		if (rte_errno == ENODEV)
+			perf_error("--dev: no such device '%s'", name);
+		else
+			perf_error("cannot start %s: %s%s", name, rte_strerror(rte_errno),
+				   strncmp(name, "net_memif", 9) == 0 && r->p->server != NULL ?
+				   " (a net_memif client needs its server running)" : "");
+		return -1;
+	}
+	r->pool = iw_port_pool(r->port, 0);
+	r->frag_max = r->port->mtu - (uint32_t)sizeof(struct raw_hdr);
+	r->rx_burst = (uint16_t)RTE_MIN(r->p->rx_depth, RAW_RX_MAX);
+	r->hz = perf_tsc_hz();
+	r->timeout = (uint64_t)r->p->timeout_s * r->hz;
+	ms = r->p->timeout_s * 1000;
+	if (iw_port_wait_link(r->port, ms) != 0) {
+		perf_error("link of %s still down after %u s: is the %s running?", r->port->name,
+			   r->p->timeout_s, r->p->server ? "server" : "client");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+raw_run(const struct perf_params *p)
+{
+	struct raw *r;
+	int rc;
+
+	if (p->bidir) {
+		perf_error("-b: bidirectional runs are not implemented for --raw yet");
+		return PERF_EXIT_USAGE;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		perf_error("out of memory");
+		return PERF_EXIT_FAIL;
+	}
+	r->p = p;
+	rc = raw_open(r);
+	if (rc == 0)
+		rc = p->server != NULL ? raw_client(r) : raw_server(r);
+	if (r->port != NULL) {
+		/* Free what was never sent before the pools go. */
+		rte_pktmbuf_free_bulk(r->pend, r->pend_n);
+		iw_port_close(r->port);
+	}
+	free(r->tbuf);
+	free(r->rbuf);
+	free(r);
+	return rc == 0 ? 0 : PERF_EXIT_FAIL;
+}
+
+const struct perf_transport perf_raw_transport = {
+	.name = "raw",
+	.needs_eal = true,
+	.run = raw_run,
+};
