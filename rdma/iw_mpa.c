@@ -170,7 +170,7 @@ iw_mpa_negotiate_responder(const struct iw_mpa_params *p, const struct iw_mpa_fr
 	memset(rep, 0, sizeof(*rep));
 	memset(res, 0, sizeof(*res));
 	rep->reply = true;
-	rep->rev = RTE_MIN(req->rev, p->rev);
+	rep->rev = req->rev != 0 ? RTE_MIN(req->rev, p->rev) : p->rev;
 	if (rep->rev == IW_MPA_REV2 && req->enhanced) {
 		rep->enhanced = true;
 		rep->res = IW_MPA_F_ENHANCED;

@@ -30,6 +30,9 @@ struct trace {
 	uint32_t plen, pdone;
 	bool in_seg;
 	unsigned int hdrs, ends, errors;
+	uint8_t term[IW_TERM_LEN + 64];	/* a TERMINATE's body, for its decoder */
+	uint32_t term_len;
+	bool is_term;
 };
 
 static void
@@ -49,6 +52,14 @@ t_hdr(void *ctx, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c)
 	t->plen = plen;
 	t->pdone = 0;
 	t->hdrs++;
+	t->is_term = h->opcode == IW_OP_TERMINATE;
+	if (t->is_term) {
+		t->term[0] = (uint8_t)(h->term.ctrl >> 24);
+		t->term[1] = (uint8_t)(h->term.ctrl >> 16);
+		t->term[2] = (uint8_t)(h->term.ctrl >> 8);
+		t->term[3] = (uint8_t)h->term.ctrl;
+		t->term_len = IW_TERM_LEN;
+	}
 	mix(t, h->opcode | (uint32_t)h->hdr_len << 8 | (uint32_t)h->last << 16);
 	mix(t, plen);
 	/* refuse some segments the way an engine would (no STag 0 accepted) */
@@ -71,8 +82,11 @@ t_data(void *ctx, const struct iw_hdr *h, uint32_t off, const uint8_t *d, uint32
 	(void)h;
 	(void)c;
 	check(t->in_seg && off == t->pdone && len > 0 && off + len <= t->plen);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		mix(t, d[i]);
+		if (t->is_term && t->term_len < sizeof(t->term))
+			t->term[t->term_len++] = d[i];
+	}
 	t->pdone += len;
 	return 0;
 }
@@ -85,6 +99,19 @@ t_end(void *ctx, const struct iw_hdr *h)
 	(void)h;
 	check(t->in_seg && t->pdone == t->plen);
 	t->in_seg = false;
+	if (t->is_term && t->plen + IW_TERM_LEN <= sizeof(t->term)) {
+		struct iw_term_info ti;
+		const uint8_t *end = t->term + t->term_len;
+
+		/* whatever the layout, what it points at is inside the message */
+		if (iw_term_decode(t->term, t->term_len, &ti) == 0) {
+			check(ti.ddp_hdr == NULL || (ti.ddp_hdr >= t->term &&
+				ti.ddp_hdr + ti.ddp_hdr_len <= end));
+			check(ti.rdmap_hdr == NULL || (ti.rdmap_hdr >= t->term &&
+				ti.rdmap_hdr + IW_RDMAP_RREQ_LEN <= end));
+			mix(t, (uint32_t)ti.cause.layer << 16 | ti.cause.ecode | ti.siw_encoding << 8);
+		}
+	}
 	t->ends++;
 	mix(t, 0xe0d);
 }
