@@ -722,10 +722,6 @@ raw_server(struct raw *r)
 	uint64_t t0;
 	unsigned int work;
 
-	printf(PERF_PROG ": waiting for a client on %s (MAC " RTE_ETHER_ADDR_PRT_FMT
-	       ", up to %u s)\n", r->port->name, RTE_ETHER_ADDR_BYTES(&r->port->mac),
-	       r->p->timeout_s);
-	fflush(stdout);
 	r->last_progress = rte_rdtsc();
 	while (!(s.bye && r->pend_n == 0)) {
 		t0 = rte_rdtsc();
@@ -851,6 +847,12 @@ raw_open(struct raw *r)
 	r->hz = perf_tsc_hz();
 	r->timeout = (uint64_t)r->p->timeout_s * r->hz;
 	ms = r->p->timeout_s * 1000;
+	if (r->p->server == NULL) {
+		printf(PERF_PROG ": waiting for a client on %s (MAC " RTE_ETHER_ADDR_PRT_FMT
+		       ", up to %u s)\n", r->port->name, RTE_ETHER_ADDR_BYTES(&r->port->mac),
+		       r->p->timeout_s);
+		fflush(stdout);
+	}
 	if (iw_port_wait_link(r->port, ms) != 0) {
 		perf_error("link of %s still down after %u s: is the %s running?", r->port->name,
 			   r->p->timeout_s, r->p->server ? "server" : "client");

@@ -16,9 +16,12 @@
 
 #include "perf.h"
 
-#define RESULT_LINE "---------------------------------------------------------------------------------------\n"
-#define RESULT_FMT " #bytes     #iterations    BW peak[MB/sec]    BW average[MB/sec]   MsgRate[Mpps]"
-#define RESULT_FMT_G " #bytes     #iterations    BW peak[Gb/sec]    BW average[Gb/sec]   MsgRate[Mpps]"
+#define RESULT_LINE "-------------------------------------------" \
+	"--------------------------------------------\n"
+#define RESULT_FMT " #bytes     #iterations    BW peak[MB/sec]    " \
+	"BW average[MB/sec]   MsgRate[Mpps]"
+#define RESULT_FMT_G " #bytes     #iterations    BW peak[Gb/sec]    " \
+	"BW average[Gb/sec]   MsgRate[Mpps]"
 #define RESULT_FMT_LAT " #bytes #iterations    t_min[usec]    t_max[usec]  t_typical[usec]    " \
 	"t_avg[usec]    t_stdev[usec]   99% percentile[usec]   99.9% percentile[usec] "
 #define RESULT_FMT_LAT_DUR " #bytes        #iterations       t_avg[usec]    tps average"

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The iwarp-perf app, run as a user runs it: bad flags and unreachable or
+ * refusing peers end with exactly one error line and a non-zero status;
+ * client and server over kernel TCP (loopback) and over raw L2 frames (two
+ * processes on net_memif) print perftest's tables with sane, consistent
+ * numbers. No timing is asserted.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "iwt.h"
+#include "iwt_perf.h"
+
+#define BAD(args, what) IWT_RUN(iwt_perf_expect_error(args, what))
+
+IWT_CASE(perf_bad_flags_one_line)
+{
+	BAD("write_bw --kernel-tcp --frobnicate", "unknown option '--frobnicate'");
+	BAD("write_bw --kernel-tcp -Z", "unknown option '-Z'");
+	BAD("write_bw --kernel-tcp -s 12x", "-s: '12x' is not a number");
+	BAD("write_bw --kernel-tcp -s 0", "-s: '0' is not a number");
+	BAD("write_bw --kernel-tcp --size=-5", "--size: '-5' is not a number");
+	BAD("write_bw --kernel-tcp -s", "option '-s' needs a value");
+	BAD("write_lat --kernel-tcp --iters", "option '--iters' needs a value");
+	BAD("write_lat --kernel-tcp -n 2", "-n: '2' is not a number");
+	BAD("write_lat --kernel-tcp -p 70000", "-p: '70000'");
+	BAD("write_lat", "no transport: give --raw or --kernel-tcp");
+	BAD("write_lat --rdma", "RDMA transport not built yet");
+	BAD("write_lat --raw --kernel-tcp", "choose one transport");
+	BAD("--kernel-tcp", "no test given");
+	BAD("write_latency --kernel-tcp", "unknown test 'write_latency'");
+	BAD("write_lat --kernel-tcp 127.0.0.1 10.0.0.1", "unexpected argument");
+	BAD("write_lat --kernel-tcp -b 127.0.0.1", "-b: bidirectional");
+	return IWT_PASS;
+}
+
+/* The data lines of a table: the lines after the header, up to the closing rule. */
+static int
+table_rows(const char *out, const char *header_prefix, char rows[][512], int max)
+{
+	const char *p = strstr(out, header_prefix), *e;
+	int n = 0;
+
+	if (p == NULL)
+		return -1;
+	p = strchr(p, '\n');
+	while (p != NULL && n < max) {
+		p++;
+		e = strchr(p, '\n');
+		if (e == NULL || strncmp(p, "----", 4) == 0)
+			break;
+		snprintf(rows[n], 512, "%.*s", (int)(e - p), p);
+		n++;
+		p = e;
+	}
+	return n;
+}
+
+static int
+check_lat_row(const char *row, unsigned long size, unsigned long iters)
+{
+	double v[7];
+	unsigned long b, it;
+	int n;
+
+	n = sscanf(row, "%lu %lu %lf %lf %lf %lf %lf %lf %lf", &b, &it, &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6]);
+	IWT_ASSERT_EQ(n, 9, "nine columns in '%s'", row);
+	IWT_ASSERT_EQ(b, size, "#bytes in '%s'", row);
+	IWT_ASSERT_EQ(it, iters, "#iterations equals -n in '%s'", row);
+	IWT_ASSERT(v[0] > 0, "t_min > 0: '%s'", row);
+	IWT_ASSERT(v[0] <= v[2] && v[2] <= v[1], "t_min <= t_typical <= t_max: '%s'", row);
+	IWT_ASSERT(v[0] <= v[3] + 0.01 && v[3] <= v[1] + 0.01, "t_min <= t_avg <= t_max: '%s'",
+		   row);
+	IWT_ASSERT(v[4] >= 0, "t_stdev >= 0: '%s'", row);
+	IWT_ASSERT(v[2] <= v[5] + 0.01 && v[5] <= v[6] + 0.01 && v[6] <= v[1] + 0.01,
+		   "t_typical <= 99%% <= 99.9%% <= t_max: '%s'", row);
+	return IWT_PASS;
+}
+
+static int
+check_bw_row(const char *row, unsigned long size, unsigned long iters, bool gbits)
+{
+	double peak, avg, rate, unit = gbits ? 125000000.0 : 1048576.0, from_rate;
+	unsigned long b, it;
+	int n;
+
+	n = sscanf(row, "%lu %lu %lf %lf %lf", &b, &it, &peak, &avg, &rate);
+	IWT_ASSERT_EQ(n, 5, "five columns in '%s'", row);
+	IWT_ASSERT_EQ(b, size, "#bytes in '%s'", row);
+	IWT_ASSERT_EQ(it, iters, "#iterations equals -n in '%s'", row);
+	IWT_ASSERT(avg > 0 && rate > 0, "positive average and rate: '%s'", row);
+	IWT_ASSERT(peak >= avg - 0.011, "peak >= average: '%s'", row);
+	/* BW average and MsgRate describe the same run: rate x size = average. */
+	from_rate = rate * 1e6 * (double)size / unit;
+	IWT_ASSERT(fabs(from_rate - avg) <= 0.01 * avg + 0.011,
+		   "MsgRate x size (%.3f) matches the average (%.3f): '%s'", from_rate, avg, row);
+	return IWT_PASS;
+}
+
+/* Run server and client; the server's ready line is `ready`. */
+static int
+client_server(const char *srv_cmd, const char *cli_cmd, const char *ready, struct iwt_perf_run *cli,
+	      struct iwt_perf_run *srv)
+{
+	struct iwt_perf_bg s;
+
+	IWT_ASSERT_EQ(iwt_perf_bg_start(&s, srv_cmd), 0, "server started");
+	if (!iwt_perf_bg_ready(&s, ready, 30)) {
+		if (s.pid > 0)
+			kill(s.pid, SIGKILL);
+		iwt_perf_bg_wait(&s, 5, srv);
+		IWT_ASSERT(false, "the server never got ready");
+	}
+	IWT_ASSERT_EQ(iwt_perf_run_fg(cli_cmd, 120, cli), 0, "client ran");
+	iwt_perf_bg_wait(&s, 30, srv);
+	IWT_ASSERT_EQ(cli->status, 0, "client exit status");
+	IWT_ASSERT_EQ(srv->status, 0, "server exit status");
+	IWT_ASSERT_EQ(cli->error_lines + srv->error_lines, 0, "no error lines");
+	return IWT_PASS;
+}
+
+static int
+ktcp_pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+{
+	char s[1024], c[1024];
+	uint16_t port = iwt_perf_free_port();
+
+	snprintf(s, sizeof(s), "%s %s --kernel-tcp -p %u --timeout 30", iwt_perf_bin(), test, port);
+	snprintf(c, sizeof(c), "%s %s --kernel-tcp -p %u %s 127.0.0.1", iwt_perf_bin(), test, port,
+		 flags);
+	return client_server(s, c, "waiting for a client", cli, srv);
+}
+
+IWT_CASE(perf_kernel_tcp_lat_bw_loopback)
+{
+	static struct iwt_perf_run cli, srv;
+	char rows[8][512], json[256], buf[IWT_PERF_OUT_MAX];
+	int n, i;
+
+	IWT_RUN(ktcp_pair("write_lat", "-a --size_min 64 --size_max 256 -n 200", &cli, &srv));
+	n = table_rows(cli.out, PT_LAT, rows, 8);
+	IWT_ASSERT_EQ(n, 3, "one row per size 64, 128, 256");
+	for (i = 0; i < n; i++)
+		IWT_RUN(check_lat_row(rows[i], 64ul << i, 200));
+
+	IWT_RUN(ktcp_pair("read_lat", "-s 1000 -n 100", &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_LAT, rows, 8), 1, "one row");
+	IWT_RUN(check_lat_row(rows[0], 1000, 100));
+
+	snprintf(json, sizeof(json), "/tmp/iwt-perf-%d.json", (int)getpid());
+	snprintf(buf, sizeof(buf), "-s 4096 -n 500 --cpu_util --out_json_file %s", json);
+	IWT_RUN(ktcp_pair("send_bw", buf, &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 8), 1, "one row");
+	IWT_RUN(check_bw_row(rows[0], 4096, 500, false));
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	unlink(json);
+	IWT_ASSERT(strstr(buf, "\"test\": \"send_bw\"") != NULL, "JSON names the test: %s", buf);
+	IWT_ASSERT(strstr(buf, "\"bytes\": 4096, \"iterations\": 500") != NULL,
+		   "JSON has the row: %s", buf);
+	IWT_ASSERT(strstr(buf, "\"cpu_busy_pct\"") != NULL, "JSON has the CPU share");
+
+	IWT_RUN(ktcp_pair("read_bw", "-s 2048 -n 300 -o 8 --report_gbits", &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW_G, rows, 8), 1, "one row");
+	IWT_RUN(check_bw_row(rows[0], 2048, 300, true));
+	IWT_ASSERT(strstr(srv.out, "served 1 size(s) of read_bw") != NULL, "server summary");
+
+	/* Client and server must run the same test: refused, one line each. */
+	{
+		char sc[1024], cc[1024];
+		uint16_t port = iwt_perf_free_port();
+		struct iwt_perf_bg b;
+
+		snprintf(sc, sizeof(sc), "%s read_bw --kernel-tcp -p %u --timeout 30", iwt_perf_bin(),
+			 port);
+		snprintf(cc, sizeof(cc), "%s write_bw --kernel-tcp -p %u 127.0.0.1", iwt_perf_bin(),
+			 port);
+		IWT_ASSERT_EQ(iwt_perf_bg_start(&b, sc), 0, "server started");
+		IWT_ASSERT(iwt_perf_bg_ready(&b, "waiting for a client", 30), "server ready");
+		IWT_ASSERT_EQ(iwt_perf_run_fg(cc, 60, &cli), 0, "client ran");
+		iwt_perf_bg_wait(&b, 30, &srv);
+		IWT_ASSERT(cli.status != 0 && srv.status != 0 && cli.status != 124 &&
+			   srv.status != 124, "both fail, neither hangs (%d, %d)", cli.status,
+			   srv.status);
+		IWT_ASSERT(cli.error_lines == 1 && strstr(cli.last_err, "runs another test"),
+			   "client: '%s'", cli.last_err);
+		IWT_ASSERT(srv.error_lines == 1 && strstr(srv.last_err, "runs write_bw, this "
+							  "server read_bw"),
+			   "server: '%s'", srv.last_err);
+	}
+	return IWT_PASS;
+}
+
+IWT_CASE(perf_raw_memif_lat_bw)
+{
+	static struct iwt_perf_run cli, srv;
+	static const struct {
+		const char *test, *flags;
+		int rows;
+		unsigned long size0, iters;
+	} runs[] = {
+		{ "write_lat", "-a --size_min 64 --size_max 4096 -n 300", 7, 64, 300 },
+		{ "read_lat", "-s 3000 -n 200", 1, 3000, 200 },
+		{ "write_bw", "-a --size_min 1024 --size_max 65536 -n 400 --cpu_util", 7, 1024,
+		  400 },
+		{ "read_bw", "-s 9000 -n 300 -o 4", 1, 9000, 300 },
+		{ "send_bw", "-s 64 -n 2000 -t 16", 1, 64, 2000 },
+	};
+	char s[1024], c[1024], sock[64], rows[8][512];
+	unsigned int k;
+	int n, i;
+
+	for (k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		snprintf(sock, sizeof(sock), "/tmp/iwt-perf-%d-%u.sock", (int)getpid(), k);
+		unlink(sock);
+		snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpfs%d "
+			 "--vdev=net_memif0,role=server,socket=%s -- %s --raw --timeout 30",
+			 iwt_perf_bin(), (int)getpid(), sock, runs[k].test);
+		snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpfc%d "
+			 "--vdev=net_memif0,role=client,socket=%s -- %s --raw %s x", iwt_perf_bin(),
+			 (int)getpid(), sock, runs[k].test, runs[k].flags);
+		IWT_RUN(client_server(s, c, "waiting for a client", &cli, &srv));
+		n = table_rows(cli.out, strstr(runs[k].test, "lat") ? PT_LAT : PT_BW, rows, 8);
+		IWT_ASSERT_EQ(n, runs[k].rows, "rows of %s", runs[k].test);
+		for (i = 0; i < n; i++) {
+			if (strstr(runs[k].test, "lat"))
+				IWT_RUN(check_lat_row(rows[i], runs[k].size0 << i, runs[k].iters));
+			else
+				IWT_RUN(check_bw_row(rows[i], runs[k].size0 << i, runs[k].iters,
+						     false));
+		}
+		IWT_ASSERT(strstr(srv.out, "served") != NULL, "server summary: %s", srv.out);
+		unlink(sock);
+	}
+	return IWT_PASS;
+}
+
+IWT_CASE(perf_report_columns_match_perftest)
+{
+	static struct iwt_perf_run cli, srv;
+	char rows[4][512];
+	const char *h;
+
+	IWT_RUN(ktcp_pair("write_lat", "-s 8 -n 20", &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, PT_LINE "\n" PT_LAT "\n") != NULL,
+		   "latency header exactly perftest's:\n%s", cli.out);
+	IWT_ASSERT(strstr(cli.out, "\n" PT_LINE "\n") != NULL, "closing rule");
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_LAT, rows, 4), 1, "one row");
+	IWT_ASSERT(strstr(cli.out, "                    RDMA_Write Latency Test\n") != NULL,
+		   "perftest's title line");
+
+	IWT_RUN(ktcp_pair("write_bw", "-s 64 -n 50", &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, PT_LINE "\n" PT_BW "\n") != NULL,
+		   "BW header exactly perftest's:\n%s", cli.out);
+
+	IWT_RUN(ktcp_pair("send_bw", "-s 64 -n 50 --report_gbits", &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, PT_LINE "\n" PT_BW_G "\n") != NULL,
+		   "--report_gbits header exactly perftest's:\n%s", cli.out);
+
+	/* --cpu_util: perftest's columns first, ours after. */
+	IWT_RUN(ktcp_pair("read_lat", "-s 8 -n 20 --cpu_util", &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, PT_LINE "\n" PT_LAT PT_CPU_COLS "\n") != NULL,
+		   "CPU columns appended:\n%s", cli.out);
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_LAT, rows, 4), 1, "one row");
+	{
+		double v[9];
+
+		IWT_ASSERT_EQ(sscanf(rows[0], "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", &v[0],
+				     &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+				     &v[0], &v[1]), 11, "eleven values with --cpu_util: %s",
+			      rows[0]);
+	}
+	h = strstr(cli.out, "RDMA_Read Latency Test");
+	IWT_ASSERT(h != NULL, "title names the verb");
+	return IWT_PASS;
+}
