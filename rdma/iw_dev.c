@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The device (one engine per lcore): network stack + TCP + STag table + QP
+ * table; protection domains, memory regions and memory windows.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "iw_verbs_pvt.h"
+
+RTE_LOG_REGISTER_SUFFIX(iw_verbs_logtype, verbs, NOTICE);
+RTE_LOG_REGISTER_SUFFIX(iw_cm_logtype, cm, NOTICE);
+
+struct rte_iwarp_dev *
+rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
+{
+	struct iw_net_conf nc = { 0 };
+	struct rte_iwarp_dev *dev;
+	uint32_t nev;
+	int err;
+
+	if (conf == NULL || conf->port == NULL || conf->ip == 0 ||
+			conf->mode != RTE_IWARP_MODE_INLINE) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	nev = conf->max_cm_events ? conf->max_cm_events : 4096;
+	if (!rte_is_power_of_2(nev) || nev > (1u << 20)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	dev = rte_zmalloc("iwarp_dev", sizeof(*dev), RTE_CACHE_LINE_SIZE);
+	if (dev == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	TAILQ_INIT(&dev->tx_list);
+	TAILQ_INIT(&dev->cm_ids);
+	dev->mode = conf->mode;
+	dev->max_qps = conf->max_qps ? conf->max_qps : 16384;
+	dev->qps = rte_zmalloc("iwarp_qps", sizeof(dev->qps[0]) * dev->max_qps, 0);
+	dev->ev = rte_zmalloc("iwarp_cm_ev", sizeof(dev->ev[0]) * nev, 0);
+	dev->ev_mask = nev - 1;
+	if (dev->qps == NULL || dev->ev == NULL) {
+		err = ENOMEM;
+		goto fail;
+	}
+	dev->stags = iw_stag_table_create(conf->max_stags ? conf->max_stags : 65536,
+					  conf->port->socket_id, rte_rdtsc());
+	if (dev->stags == NULL) {
+		err = rte_errno;
+		goto fail;
+	}
+	nc.ip = conf->ip;
+	nc.netmask = conf->netmask;
+	nc.gateway = conf->gateway;
+	nc.no_gratuitous_arp = conf->no_gratuitous_arp;
+	dev->net = iw_net_create(&nc, conf->port, conf->queue);
+	if (dev->net == NULL) {
+		err = rte_errno;
+		goto fail;
+	}
+	dev->tcp = iw_tcp_create(dev->net, NULL);
+	if (dev->tcp == NULL) {
+		err = rte_errno;
+		goto fail;
+	}
+	dev->pool = iw_net_pool(dev->net);
+	dev->mbuf_room = rte_pktmbuf_data_room_size(dev->pool) - RTE_PKTMBUF_HEADROOM;
+	dev->pd_next = 1;
+	return dev;
+fail:
+	iw_tcp_destroy(dev->tcp);
+	iw_net_destroy(dev->net);
+	iw_stag_table_free(dev->stags);
+	rte_free(dev->ev);
+	rte_free(dev->qps);
+	rte_free(dev);
+	rte_errno = err;
+	return NULL;
+}
+
+void
+rte_iwarp_dev_close(struct rte_iwarp_dev *dev)
+{
+	uint32_t i;
+
+	if (dev == NULL)
+		return;
+	iw_cm_dev_close(dev);
+	for (i = 0; i < dev->max_qps; i++)
+		if (dev->qps[i] != NULL)
+			rte_iwarp_destroy_qp(dev->qps[i]);
+	iw_tcp_destroy(dev->tcp);
+	iw_net_destroy(dev->net);
+	iw_stag_table_free(dev->stags);
+	rte_free(dev->ev);
+	rte_free(dev->qps);
+	rte_free(dev);
+}
+
+static int
+dev_tx(struct rte_iwarp_dev *dev)
+{
+	struct rte_iwarp_qp *qp, *nx;
+	int work = 0;
+
+	for (qp = TAILQ_FIRST(&dev->tx_list); qp != NULL; qp = nx) {
+		nx = TAILQ_NEXT(qp, tx_next);
+		if (iw_qp_tx(qp) != -EAGAIN) {
+			TAILQ_REMOVE(&dev->tx_list, qp, tx_next);
+			qp->tx_listed = false;
+		}
+		work++;
+	}
+	return work;
+}
+
+int
+rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
+{
+	int n;
+
+	if (dev == NULL)
+		return -EINVAL;
+	n = dev_tx(dev);
+	n += iw_net_poll(dev->net);
+	n += dev_tx(dev);
+	iw_cm_poll(dev, rte_get_timer_cycles());
+	return n;
+}
+
+int
+rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_dev_stats *st)
+{
+	if (dev == NULL || st == NULL)
+		return -EINVAL;
+	*st = dev->st;
+	return 0;
+}
+
+struct rte_iwarp_pd *
+rte_iwarp_alloc_pd(struct rte_iwarp_dev *dev)
+{
+	struct rte_iwarp_pd *pd;
+
+	if (dev == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	pd = rte_zmalloc("iwarp_pd", sizeof(*pd), 0);
+	if (pd == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	pd->dev = dev;
+	pd->handle = dev->pd_next++;
+	if (dev->pd_next == 0)
+		dev->pd_next = 1;
+	dev->nb_pds++;
+	return pd;
+}
+
+int
+rte_iwarp_dealloc_pd(struct rte_iwarp_pd *pd)
+{
+	if (pd == NULL)
+		return -EINVAL;
+	if (pd->refs != 0)
+		return -EBUSY;
+	pd->dev->nb_pds--;
+	rte_free(pd);
+	return 0;
+}
+
+#define ACC_ALL (RTE_IWARP_ACCESS_LOCAL_WRITE | RTE_IWARP_ACCESS_REMOTE_WRITE | \
+		 RTE_IWARP_ACCESS_REMOTE_READ | RTE_IWARP_ACCESS_REMOTE_ATOMIC | \
+		 RTE_IWARP_ACCESS_MW_BIND)
+
+static bool
+access_ok(uint32_t access)
+{
+	if (access & ~ACC_ALL)
+		return false;
+	/* ibverbs rule: remote write/atomic need local write */
+	if ((access & (RTE_IWARP_ACCESS_REMOTE_WRITE | RTE_IWARP_ACCESS_REMOTE_ATOMIC)) &&
+			!(access & RTE_IWARP_ACCESS_LOCAL_WRITE))
+		return false;
+	return true;
+}
+
+struct rte_iwarp_mr *
+rte_iwarp_reg_mr(struct rte_iwarp_pd *pd, void *addr, size_t length, uint32_t access)
+{
+	struct rte_iwarp_mr *mr;
+	int64_t s;
+
+	if (pd == NULL || addr == NULL || length == 0 || !access_ok(access)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	mr = rte_zmalloc("iwarp_mr", sizeof(*mr), 0);
+	if (mr == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s = iw_stag_reg_mr(pd->dev->stags, pd->handle, addr, (uint64_t)(uintptr_t)addr,
+			   length, access);
+	if (s < 0) {
+		rte_free(mr);
+		rte_errno = (int)-s;
+		return NULL;
+	}
+	pd->refs++;
+	mr->pd = pd;
+	mr->addr = addr;
+	mr->length = length;
+	mr->lkey = mr->rkey = (uint32_t)s;
+	mr->access = access;
+	return mr;
+}
+
+struct rte_iwarp_mr *
+rte_iwarp_alloc_mr(struct rte_iwarp_pd *pd)
+{
+	struct rte_iwarp_mr *mr;
+	int64_t s;
+
+	if (pd == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	mr = rte_zmalloc("iwarp_mr", sizeof(*mr), 0);
+	if (mr == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s = iw_stag_alloc_frmr(pd->dev->stags, pd->handle);
+	if (s < 0) {
+		rte_free(mr);
+		rte_errno = (int)-s;
+		return NULL;
+	}
+	pd->refs++;
+	mr->pd = pd;
+	mr->lkey = mr->rkey = (uint32_t)s;
+	mr->fast_reg = true;
+	return mr;
+}
+
+int
+rte_iwarp_dereg_mr(struct rte_iwarp_mr *mr)
+{
+	int rc;
+
+	if (mr == NULL)
+		return -EINVAL;
+	rc = iw_stag_dereg(mr->pd->dev->stags, mr->lkey);
+	if (rc == -EBUSY)
+		return rc;
+	mr->pd->refs--;
+	rte_free(mr);
+	return 0;
+}
+
+struct rte_iwarp_mw *
+rte_iwarp_alloc_mw(struct rte_iwarp_pd *pd, enum rte_iwarp_mw_type type)
+{
+	struct rte_iwarp_mw *mw;
+	int64_t s;
+
+	if (pd == NULL || (type != RTE_IWARP_MW_TYPE_1 && type != RTE_IWARP_MW_TYPE_2)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	mw = rte_zmalloc("iwarp_mw", sizeof(*mw), 0);
+	if (mw == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s = iw_stag_alloc_mw(pd->dev->stags, pd->handle,
+			     type == RTE_IWARP_MW_TYPE_1 ? IW_STAG_MW1 : IW_STAG_MW2);
+	if (s < 0) {
+		rte_free(mw);
+		rte_errno = (int)-s;
+		return NULL;
+	}
+	pd->refs++;
+	mw->pd = pd;
+	mw->rkey = (uint32_t)s;
+	mw->type = type;
+	return mw;
+}
+
+int
+rte_iwarp_dealloc_mw(struct rte_iwarp_mw *mw)
+{
+	if (mw == NULL)
+		return -EINVAL;
+	iw_stag_dereg(mw->pd->dev->stags, mw->rkey);
+	mw->pd->refs--;
+	rte_free(mw);
+	return 0;
+}
+
+int
+rte_iwarp_bind_mw(struct rte_iwarp_mw *mw, const struct rte_iwarp_mw_bind_info *info)
+{
+	uint32_t ns;
+	int rc;
+
+	if (mw == NULL || info == NULL || info->mr == NULL || mw->type != RTE_IWARP_MW_TYPE_1 ||
+			info->mr->pd != mw->pd)
+		return -EINVAL;
+	rc = iw_stag_bind_mw(mw->pd->dev->stags, mw->rkey, (uint8_t)(mw->rkey + 1),
+			     info->mr->lkey, 0, info->addr, info->length, info->mw_access_flags,
+			     &ns);
+	if (rc < 0)
+		return -EINVAL;
+	mw->rkey = ns;
+	return 0;
+}
+
+static const char *const wc_status_names[] = {
+	"success", "local length error", "local QP operation error",
+	"local EE context operation error", "local protection error", "flushed",
+	"memory window bind error", "bad response", "local access error",
+	"remote invalid request", "remote access error", "remote operation error",
+	"retry exceeded", "RNR retry exceeded", "local RDD violation",
+	"remote invalid RD request", "remote aborted", "invalid EECN",
+	"invalid EE context state", "fatal error", "response timeout", "general error",
+};
+
+const char *
+rte_iwarp_wc_status_str(enum rte_iwarp_wc_status status)
+{
+	if ((unsigned int)status >= RTE_DIM(wc_status_names))
+		return "unknown";
+	return wc_status_names[status];
+}
