@@ -26,7 +26,8 @@
  * from the first byte after the MPA handshake; the 16-bit FPDU pointer gives the
  * distance back to the start of the FPDU that contains the marker, and is 0 when
  * the marker immediately precedes an FPDU (the FPDU then starts at the marker).
- * Markers inside an FPDU, including that leading one, are covered by its CRC.
+ * Markers inside an FPDU, including that leading one and one between the pad and
+ * the CRC, are covered by its CRC (as Wireshark's MPA dissector checks it).
  *
  * Transmit: iw_fpdu_tx_build() frames one DDP segment: MPA length, header,
  * payload gathered from segments, pad, CRC32c (0 when CRC is off), markers if

@@ -64,11 +64,15 @@ fpdu_begin(struct iw_fpdu_rx *rx)
 	iw_crc32c_init(&rx->crc);
 }
 
-/* Is the CRC field of the current FPDU under way (markers there are not covered)? */
+/*
+ * Is the CRC field of the current FPDU under way? A marker right before it (after
+ * the pad) is inside the FPDU and covered; one inside the field (only possible
+ * when FPDU mode did not start 4-byte aligned) cannot be.
+ */
 static inline bool
 in_crc_field(const struct iw_fpdu_rx *rx)
 {
-	return rx->state == IW_RX_GET_TRAILER && rx->got >= iw_mpa_pad(rx->ulpdu_len);
+	return rx->state == IW_RX_GET_TRAILER && rx->got > iw_mpa_pad(rx->ulpdu_len);
 }
 
 static int

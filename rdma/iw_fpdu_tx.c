@@ -61,29 +61,35 @@ struct emitter {
 	struct iw_crc32c crc;
 };
 
+/* A marker if the position is on a 512-byte boundary. */
+static void
+emit_marker(struct emitter *e)
+{
+	uint8_t *m = e->out + e->n;
+	uint64_t ptr = e->pos - e->fpdu_start;
+
+	if (!e->markers || e->pos % IW_MPA_MARKER_SPACING != 0)
+		return;
+	m[0] = 0;
+	m[1] = 0;
+	m[2] = (uint8_t)(ptr >> 8);
+	m[3] = (uint8_t)ptr;
+	if (e->crc_active)
+		iw_crc32c_update(&e->crc, m, IW_MPA_MARKER_LEN);
+	e->n += IW_MPA_MARKER_LEN;
+	e->pos += IW_MPA_MARKER_LEN;
+}
+
 static void
 emit(struct emitter *e, const void *src, uint32_t len)
 {
 	const uint8_t *s = src;
-	uint8_t *m;
-	uint64_t ptr;
 	uint32_t chunk;
 
 	while (len > 0) {
 		chunk = len;
 		if (e->markers) {
-			if (e->pos % IW_MPA_MARKER_SPACING == 0) {
-				m = e->out + e->n;
-				ptr = e->pos - e->fpdu_start;
-				m[0] = 0;
-				m[1] = 0;
-				m[2] = (uint8_t)(ptr >> 8);
-				m[3] = (uint8_t)ptr;
-				if (e->crc_active)
-					iw_crc32c_update(&e->crc, m, IW_MPA_MARKER_LEN);
-				e->n += IW_MPA_MARKER_LEN;
-				e->pos += IW_MPA_MARKER_LEN;
-			}
+			emit_marker(e);
 			chunk = RTE_MIN(len, (uint32_t)(IW_MPA_MARKER_SPACING -
 					e->pos % IW_MPA_MARKER_SPACING));
 		}
@@ -135,6 +141,8 @@ iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct i
 	for (i = 0; i < nseg; i++)
 		emit(&e, segs[i].addr, segs[i].len);
 	emit(&e, zero, iw_mpa_pad(ulpdu));
+	/* a marker between pad and CRC is inside the FPDU: the CRC covers it */
+	emit_marker(&e);
 	e.crc_active = false;
 	iw_mpa_crc_put(crcb, tx->crc_on ? iw_crc32c_final(&e.crc) : 0);
 	emit(&e, crcb, IW_MPA_CRC_LEN);

@@ -101,6 +101,22 @@ unsigned int iwt_tshark_type_count(const struct iwt_tshark *t, const char *label
 /** @return the detail block of frame n, or NULL. */
 const struct iwt_tframe *iwt_tshark_frame(const struct iwt_tshark *t, uint32_t n);
 
+/** Writes a TCP conversation (client 0, server 1) as a classic Ethernet pcap. */
+struct iwt_pcap_writer {
+	void *f;
+	uint32_t seq[2];	/**< next sequence number per side */
+	uint32_t frames;
+};
+
+/** Create the file and write SYN, SYN-ACK, ACK. @return 0 or a negative errno. */
+int iwt_pcap_open(struct iwt_pcap_writer *w, const char *path);
+
+/** One segment from side (0 client, 1 server) carrying payload. @return 0 or -EIO. */
+int iwt_pcap_segment(struct iwt_pcap_writer *w, int side, const void *payload, uint32_t len);
+
+/** Close the file. @return 0 or -EIO. */
+int iwt_pcap_close(struct iwt_pcap_writer *w);
+
 /** Path of a file in the vectors directory (static buffer); NULL without shared/. */
 const char *iwt_vector_path(const char *name);
 

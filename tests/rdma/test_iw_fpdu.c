@@ -10,8 +10,11 @@
 #include <rte_mbuf.h>
 
 #include "iw_fpdu.h"
+#include "iw_mpa.h"
 #include "iw_rdmap.h"
 #include "iwt.h"
+#include "iwt_eal.h"
+#include "iwt_pcap.h"
 
 #define STREAM_MAX (256 * 1024)
 #define MAX_SEGS 4096
@@ -641,5 +644,113 @@ IWT_CASE(fpdu_rx_mbuf_chain)
 			IWT_ASSERT(memcmp(lb.place[k], payload_src[k % 8], m[k].len) == 0, "");
 		IWT_ASSERT(ra.pos == rb.pos && ra.markers == rb.markers, "");
 	}
+	return IWT_PASS;
+}
+
+/* FPDUs of a stream that end with a marker between pad and CRC. */
+static unsigned int
+markers_before_crc(const struct sent *s, uint64_t end_pos)
+{
+	unsigned int k, n = 0;
+
+	for (k = 0; k < s->n; k++) {
+		uint64_t end = k + 1 < s->n ? s->start[k + 1] : end_pos;
+
+		n += (end - IW_MPA_CRC_LEN - IW_MPA_MARKER_LEN) % IW_MPA_MARKER_SPACING == 0;
+	}
+	return n;
+}
+
+static int
+count_lines(const char *path, const char *needle, unsigned int *n)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	IWT_ASSERT(f != NULL, "%s", path);
+	*n = 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		*n += strstr(line, needle) != NULL;
+	fclose(f);
+	return IWT_PASS;
+}
+
+/*
+ * Wireshark's MPA dissector, an independent reading of RFC 5044, checks our
+ * markers and CRCs: both sides ask for markers and CRC, every FPDU goes in its
+ * own TCP segment (what the dissector expects with markers), and tshark must
+ * call every CRC good, including FPDUs with a marker between pad and CRC.
+ */
+IWT_CASE(mpa_markers_tshark_decode)
+{
+	static const uint32_t msses[] = { 536, 700, 1000, 1448, 1200, 900 };
+	static uint8_t cs[STREAM_MAX], ss[STREAM_MAX];
+	static struct sent sc, sv;
+	struct iw_mpa_params pi, pr;
+	struct iw_mpa_frame req, rep;
+	struct iw_mpa_result ri, rr;
+	struct iwt_pcap_writer w;
+	struct iw_fpdu_tx tc, tv;
+	struct msgdef m[10];
+	uint8_t frame[IW_MPA_RR_HDR_LEN + IW_MPA_PD_MAX], ec;
+	char pcap[256], txt[300];
+	unsigned int nm, i, k, j, good, bad, wrong, edge = 0;
+	size_t clen = 0, slen = 0;
+	int n;
+
+	if (system("command -v tshark >/dev/null 2>&1") != 0)
+		IWT_SKIP_BECAUSE("tshark not installed");
+	make_msgs(m, &nm);
+	iw_mpa_params_default(&pi);
+	iw_mpa_params_default(&pr);
+	pi.markers_rx = pr.markers_rx = true;
+	IWT_ASSERT_EQ(iw_mpa_make_request(&pi, &req), 0, "");
+	IWT_ASSERT_EQ(iw_mpa_negotiate_responder(&pr, &req, &rep, &rr, &ec), 0, "");
+	IWT_ASSERT_EQ(iw_mpa_negotiate_initiator(&pi, &req, &rep, &ri, &ec), 0, "");
+	IWT_ASSERT(ri.crc && ri.markers_tx && ri.markers_rx && rr.markers_tx, "");
+
+	/* pick MSSes so that some FPDU has a marker right before its CRC */
+	for (i = 0; i < RTE_DIM(msses) && edge == 0; i++)
+		for (j = 0; j < RTE_DIM(msses) && edge == 0; j++) {
+			iw_fpdu_tx_init(&tc, ri.crc, ri.markers_tx, 0);
+			iw_fpdu_tx_init(&tv, rr.crc, rr.markers_tx, 0);
+			IWT_RUN(transmit(&tc, m, nm, msses[i], cs, &clen, &sc));
+			IWT_RUN(transmit(&tv, m, nm, msses[j], ss, &slen, &sv));
+			edge = markers_before_crc(&sc, clen) + markers_before_crc(&sv, slen);
+		}
+	IWT_ASSERT(edge > 0, "no FPDU with a marker before its CRC");
+
+	snprintf(pcap, sizeof(pcap), "%s/mpa_markers_tshark.pcap", iwt_build_dir());
+	snprintf(txt, sizeof(txt), "%s.txt", pcap);
+	IWT_ASSERT_EQ(iwt_pcap_open(&w, pcap), 0, "%s", pcap);
+	n = iw_mpa_build(&req, frame, sizeof(frame));
+	IWT_ASSERT(n > 0 && iwt_pcap_segment(&w, 0, frame, (uint32_t)n) == 0, "");
+	n = iw_mpa_build(&rep, frame, sizeof(frame));
+	IWT_ASSERT(n > 0 && iwt_pcap_segment(&w, 1, frame, (uint32_t)n) == 0, "");
+	for (k = 0; k < RTE_MAX(sc.n, sv.n); k++) {
+		if (k < sc.n) {
+			uint64_t end = k + 1 < sc.n ? sc.start[k + 1] : clen;
+
+			IWT_ASSERT_EQ(iwt_pcap_segment(&w, 0, cs + sc.start[k],
+				(uint32_t)(end - sc.start[k])), 0, "");
+		}
+		if (k < sv.n) {
+			uint64_t end = k + 1 < sv.n ? sv.start[k + 1] : slen;
+
+			IWT_ASSERT_EQ(iwt_pcap_segment(&w, 1, ss + sv.start[k],
+				(uint32_t)(end - sv.start[k])), 0, "");
+		}
+	}
+	IWT_ASSERT_EQ(iwt_pcap_close(&w), 0, "");
+	IWT_ASSERT_EQ(iwt_sh("tshark -r %s -V --disable-heuristic rpcrdma_iwarp > %s 2>/dev/null",
+		pcap, txt), 0, "tshark failed");
+	IWT_RUN(count_lines(txt, "(Good CRC32)", &good));
+	IWT_RUN(count_lines(txt, "(Bad CRC32", &bad));
+	IWT_RUN(count_lines(txt, "does not contain the expected length", &wrong));
+	printf("tshark: %u good CRCs, %u bad, %u length errors over %u FPDUs with markers "
+		"(%u with a marker before the CRC); decode in %s\n", good, bad, wrong,
+		sc.n + sv.n, edge, txt);
+	IWT_ASSERT(bad == 0 && wrong == 0, "tshark disagrees, see %s", txt);
+	IWT_ASSERT_EQ(good, sc.n + sv.n, "see %s", txt);
 	return IWT_PASS;
 }
