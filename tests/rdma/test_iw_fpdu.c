@@ -752,5 +752,10 @@ IWT_CASE(mpa_markers_tshark_decode)
 		sc.n + sv.n, edge, txt);
 	IWT_ASSERT(bad == 0 && wrong == 0, "tshark disagrees, see %s", txt);
 	IWT_ASSERT_EQ(good, sc.n + sv.n, "see %s", txt);
+	/* our TERMINATE control word reads, the RFC way, as what we meant */
+	IWT_RUN(count_lines(txt, "Error Code for LLP layer: MPA CRC Error (0x02)", &k));
+	IWT_ASSERT_EQ(k, 2, "TERMINATE (LLP, MPA, CRC) as tshark reads it");
+	IWT_RUN(count_lines(txt, "OpCode: CmpSwap (2)", &k));
+	IWT_ASSERT_EQ(k, 2, "atomic request as tshark reads it");
 	return IWT_PASS;
 }
