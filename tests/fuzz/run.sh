@@ -47,6 +47,8 @@ bin="$out/fuzz_$target"
 	$(pkg-config --libs libdpdk) -o "$bin"
 
 echo "fuzz_$target: ${secs}s from $(ls "$corpus" | wc -l) seeds"
+# libFuzzer exits 77 on a finding by default, which meson reads as "skipped".
 "$bin" -max_total_time="$secs" -runs=50000000 -timeout=10 -rss_limit_mb=1024 \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	-print_final_stats=1 -artifact_prefix="$out/" \
 	"$out/corpus-$target" "$corpus"
