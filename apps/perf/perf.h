@@ -154,6 +154,18 @@ struct perf_transport {
 extern const struct perf_transport perf_raw_transport;
 extern const struct perf_transport perf_ktcp_transport;
 
+/**
+ * Iterations of the unreported warm-up before the first size: enough frames
+ * to touch every mbuf and page once (no hugepages: first touches fault).
+ */
+static inline uint64_t
+perf_warmup_iters(uint32_t size)
+{
+	uint64_t n = (8u << 20) / size;
+
+	return n < 16 ? 16 : n > 10000 ? 10000 : n;
+}
+
 /** The sizes to run: -s once, or -a from size_min doubling to size_max. */
 static inline uint32_t
 perf_first_size(const struct perf_params *p)

@@ -329,7 +329,8 @@ nomem:
 }
 
 static int
-client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_arrays *ts)
+client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_arrays *ts,
+	    bool warmup)
 {
 	const struct perf_params *p = k->p;
 	uint64_t t0, t1, c0, c1, n = 0, hz = perf_tsc_hz(), got;
@@ -344,6 +345,8 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	perf_ctl_init(&c, PERF_MSG_BEGIN, p, size);
 	c.count = rte_cpu_to_be_64(p->duration ? 0 : p->iters);
 	c.window = rte_cpu_to_be_32(RTE_MAX(1u, p->tx_depth / 2));
+	if (warmup)
+		c.flags = PERF_CTL_WARMUP;
 	if (send_all(k, &c, sizeof(c)) < 0 || recv_ctl(k, &c, PERF_MSG_BEGIN_ACK) < 0)
 		return -1;
 	if (rte_be_to_cpu_32(c.status) != PERF_ST_OK) {
@@ -422,7 +425,8 @@ static int
 ktcp_client(const struct perf_params *p)
 {
 	struct ktcp k = { .p = p, .fd = -1 };
-	struct ktcp_arrays ts = { NULL, NULL, 0, 0 };
+	struct ktcp_arrays ts = { NULL, NULL, 0, 0, 0, 0 };
+	struct perf_params warm;
 	struct perf_result r;
 	struct perf_ctl c;
 	uint32_t size;
@@ -434,8 +438,21 @@ ktcp_client(const struct perf_params *p)
 	snprintf(desc, sizeof(desc), "kernel TCP to %s", k.peer);
 	perf_report_banner(p, desc);
 	perf_report_header(p);
+	/* Warm-up: the first size, unreported (slow start, first page touches). */
+	warm = *p;
+	warm.iters = perf_warmup_iters(perf_first_size(p));
+	warm.duration = 0;
+	k.p = &warm;
+	size = perf_first_size(p);
+	if (client_size(&k, size, &r, &ts, true) < 0)
+		goto out;
+	k.p = p;
+	if (p->kind == PERF_KIND_LAT) {
+		ts.completed = r.samples;
+		r.samples = NULL;
+	}
 	for (size = perf_first_size(p); size != 0; size = perf_next_size(p, size)) {
-		if (client_size(&k, size, &r, &ts) < 0)
+		if (client_size(&k, size, &r, &ts, false) < 0)
 			goto out;
 		perf_report_line(p, &r);
 		if (p->kind == PERF_KIND_LAT) {
@@ -568,6 +585,7 @@ ktcp_server(const struct perf_params *p)
 	int rc = PERF_EXIT_FAIL;
 	uint8_t verb, kind;
 	uint16_t type;
+	bool warmup;
 
 	if (ktcp_accept(&k) < 0)
 		goto out;
@@ -586,6 +604,7 @@ ktcp_server(const struct perf_params *p)
 			break;
 		size = rte_be_to_cpu_32(c.size);
 		window = RTE_MAX(1u, rte_be_to_cpu_32(c.window));
+		warmup = c.flags == PERF_CTL_WARMUP;
 		verb = c.verb;
 		kind = c.kind;
 		perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);
@@ -604,7 +623,8 @@ ktcp_server(const struct perf_params *p)
 		}
 		if (send_all(&k, &c, sizeof(c)) < 0 || server_size(&k, size, window) < 0)
 			goto out;
-		sizes++;
+		if (!warmup)
+			sizes++;
 	}
 	perf_ctl_init(&c, PERF_MSG_BYE_ACK, p, 0);
 	if (send_all(&k, &c, sizeof(c)) < 0)

@@ -34,6 +34,9 @@ enum perf_msg {
 	PERF_MSG_END,         /**< raw: the client has sent everything (count) */
 };
 
+/** BEGIN flags. */
+#define PERF_CTL_WARMUP RTE_BE32(1) /**< a warm-up run: not reported, not counted */
+
 /** BEGIN_ACK status values. */
 enum perf_status {
 	PERF_ST_OK = 0,
@@ -49,7 +52,7 @@ struct perf_ctl {
 	rte_be32_t size;      /**< message size */
 	rte_be32_t window;    /**< BEGIN: credit interval (raw) */
 	rte_be32_t status;    /**< BEGIN_ACK: enum perf_status */
-	rte_be32_t pad;
+	rte_be32_t flags;     /**< BEGIN: PERF_CTL_WARMUP */
 	rte_be64_t count;     /**< BEGIN: iterations (0: duration); END: sent; RESULT: received */
 	rte_be64_t bytes;     /**< RESULT: payload bytes received or sent */
 	rte_be64_t busy;      /**< RESULT: busy cycles of the peer */

@@ -158,13 +158,13 @@ raw_push_ctl(struct raw *r, const struct perf_ctl *c)
 
 /* Cut the active data message into frames, as far as room allows. */
 static unsigned int
-raw_gen(struct raw *r)
+raw_gen(struct raw *r, unsigned int max)
 {
 	unsigned int made = 0;
 	struct rte_mbuf *m;
 	uint32_t dlen;
 
-	while (r->tx_active && r->pend_n < RAW_PENDING && made < RAW_TX_BURST) {
+	while (r->tx_active && r->pend_n < RAW_PENDING && made < max) {
 		dlen = RTE_MIN(r->frag_max, r->size - r->tx_off);
 		m = raw_frame(r, RAW_DATA, r->tx_msg, r->tx_off, r->size, r->tbuf + r->tx_off,
 			      dlen);
@@ -339,6 +339,7 @@ raw_ensure_bufs(struct raw *r, uint32_t size)
 
 struct cl {
 	const struct perf_params *p;
+	const struct perf_params *user; /* the user's parameters (p differs in the warm-up) */
 	uint64_t issued, done, credited;
 	uint64_t *posted, *completed, *samples;
 	uint64_t cap;
@@ -428,7 +429,7 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 			if (raw_push_ctl(r, out) == 0)
 				last = t0;
 		}
-		work += raw_gen(r);
+		work += raw_gen(r, RAW_TX_BURST);
 		work += raw_flush(r);
 		work += raw_poll(r, cl_ev, c);
 		raw_account(r, t0, work);
@@ -464,19 +465,30 @@ cl_pattern(struct raw *r, struct cl *c)
 	const struct perf_params *p = r->p;
 	uint64_t deadline = rte_rdtsc() + (uint64_t)p->duration * r->hz, t0;
 	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ;
-	unsigned int work;
+	unsigned int work, made, k;
 
 	for (;;) {
 		t0 = rte_rdtsc();
 		work = raw_poll(r, cl_ev, c);
 		if (bw_write) {
-			if (!r->tx_active && cl_can_issue(c, deadline) &&
-			    c->issued - c->credited < p->tx_depth) {
-				if (cl_grow(c, c->issued + 1) < 0)
-					goto nomem;
-				c->posted[c->issued] = t0;
-				raw_start_msg(r, (uint32_t)c->issued++);
+			/* Fill a TX burst with as many messages as the window allows. */
+			made = 0;
+			while (made < RAW_TX_BURST) {
+				if (!r->tx_active) {
+					if (!cl_can_issue(c, deadline) ||
+					    c->issued - c->credited >= p->tx_depth)
+						break;
+					if (cl_grow(c, c->issued + 1) < 0)
+						goto nomem;
+					c->posted[c->issued] = rte_rdtsc();
+					raw_start_msg(r, (uint32_t)c->issued++);
+				}
+				k = raw_gen(r, RAW_TX_BURST - made);
+				if (k == 0)
+					break;
+				made += k;
 			}
+			work += made;
 			if (!r->tx_active && !cl_can_issue(c, deadline) && raw_tx_idle(r))
 				break;
 		} else if (p->kind == PERF_KIND_BW) {
@@ -511,7 +523,7 @@ cl_pattern(struct raw *r, struct cl *c)
 			if (!c->waiting && !cl_can_issue(c, deadline))
 				break;
 		}
-		work += raw_gen(r);
+		work += raw_gen(r, RAW_TX_BURST);
 		work += raw_flush(r);
 		if (raw_account(r, t0, work) < 0)
 			return cl_stalled(r, c);
@@ -538,6 +550,8 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	perf_ctl_init(&m, PERF_MSG_BEGIN, p, size);
 	m.count = rte_cpu_to_be_64(p->duration ? 0 : p->iters);
 	m.window = rte_cpu_to_be_32(RTE_MAX(1u, p->tx_depth / 2));
+	if (p != c->user)
+		m.flags = PERF_CTL_WARMUP;
 	if (cl_exchange(r, c, &m, PERF_MSG_BEGIN_ACK, false, "BEGIN") < 0)
 		return -1;
 	if (rte_be_to_cpu_32(c->ctl.status) != PERF_ST_OK) {
@@ -594,7 +608,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 
 struct sv {
 	const struct perf_params *p;
-	bool in_test, bye, result_due;
+	bool in_test, bye, result_due, warmup;
 	uint32_t window;
 	uint64_t received, bytes, since_credit;
 	uint64_t t_start;
@@ -675,6 +689,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			s->received = s->bytes = s->since_credit = 0;
 			s->resp_head = s->resp_tail = 0;
 			s->in_test = true;
+			s->warmup = ev->ctl->flags == PERF_CTL_WARMUP;
 			s->result_due = false;
 			r->busy = 0;
 			s->t_start = rte_rdtsc();
@@ -712,7 +727,8 @@ sv_result(struct raw *r, struct sv *s)
 	sv_reply(r, &c);
 	s->in_test = false;
 	s->result_due = false;
-	s->sizes++;
+	if (!s->warmup)
+		s->sizes++;
 }
 
 static int
@@ -720,7 +736,7 @@ raw_server(struct raw *r)
 {
 	struct sv s = { .p = r->p };
 	uint64_t t0;
-	unsigned int work;
+	unsigned int work, made, k;
 
 	r->last_progress = rte_rdtsc();
 	while (!(s.bye && r->pend_n == 0)) {
@@ -728,11 +744,20 @@ raw_server(struct raw *r)
 		work = raw_poll(r, sv_ev, &s);
 		if (s.error)
 			return -1;
-		if (!r->tx_active && s.resp_tail != s.resp_head) {
-			raw_start_msg(r, s.resp[s.resp_tail++ % RAW_RESP_RING]);
-			work++;
+		/* Answer as many queued requests as a TX burst holds. */
+		made = 0;
+		while (made < RAW_TX_BURST) {
+			if (!r->tx_active) {
+				if (s.resp_tail == s.resp_head)
+					break;
+				raw_start_msg(r, s.resp[s.resp_tail++ % RAW_RESP_RING]);
+			}
+			k = raw_gen(r, RAW_TX_BURST - made);
+			if (k == 0)
+				break;
+			made += k;
 		}
-		work += raw_gen(r);
+		work += made;
 		if (s.result_due && raw_tx_idle(r) && s.resp_tail == s.resp_head) {
 			sv_result(r, &s);
 			work++;
@@ -765,7 +790,8 @@ static int
 raw_client(struct raw *r)
 {
 	const struct perf_params *p = r->p;
-	struct cl c = { .p = p };
+	struct cl c = { .p = p, .user = p };
+	struct perf_params warm;
 	struct perf_result res;
 	struct perf_ctl m;
 	uint32_t size;
@@ -782,6 +808,16 @@ raw_client(struct raw *r)
 		 RTE_ETHER_ADDR_BYTES(&r->peer));
 	perf_report_banner(p, r->desc);
 	perf_report_header(p);
+	/* Warm-up: the first size, unreported, to fault in mbufs, pages and rings. */
+	warm = *p;
+	warm.iters = perf_warmup_iters(perf_first_size(p));
+	warm.duration = 0;
+	r->p = c.p = &warm;
+	rc = cl_size(r, &c, perf_first_size(p), &res);
+	r->p = c.p = p;
+	if (rc < 0)
+		goto out;
+	rc = -1;
 	for (size = perf_first_size(p); size != 0; size = perf_next_size(p, size)) {
 		if (cl_size(r, &c, size, &res) < 0)
 			goto out;

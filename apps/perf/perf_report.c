@@ -196,9 +196,11 @@ perf_report_line(const struct perf_params *p, const struct perf_result *r)
 		       r->msg_rate / 1e6);
 		n = snprintf(row, sizeof(row), "{\"bytes\": %u, \"iterations\": %" PRIu64
 			     ", \"bw_peak_MBps\": %.2f, \"bw_avg_MBps\": %.2f, "
-			     "\"bw_avg_Gbps\": %.4f, \"msg_rate_Mpps\": %.6f",
+			     "\"bw_peak_Gbps\": %.4f, \"bw_avg_Gbps\": %.4f, "
+			     "\"msg_rate_Mpps\": %.6f",
 			     r->size, r->iters, p->no_peak ? 0.0 : r->bw_peak / MB_PER_SEC,
-			     r->bw_avg / MB_PER_SEC, r->bw_avg / GBIT_PER_SEC, r->msg_rate / 1e6);
+			     r->bw_avg / MB_PER_SEC, p->no_peak ? 0.0 : r->bw_peak / GBIT_PER_SEC,
+			     r->bw_avg / GBIT_PER_SEC, r->msg_rate / 1e6);
 	} else if (p->duration) {
 		lat_compute(r, &st);
 		printf(REPORT_FMT_LAT_DUR, (unsigned long)r->size, (int)r->iters, st.avg,

@@ -1,0 +1,372 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# bench.sh BUILD_DIR [--quick]
+#
+# The benchmark sweep of docs/bench: iwarp-perf's write, read and send tests,
+# bandwidth and latency, 64 B .. 256 KiB, over every transport that is built:
+#
+#   raw   bare L2 frames over net_memif between two processes, server on core
+#         0, client on core 1 (the physical floor of the link)
+#   ktcp  kernel TCP between two network namespaces joined by a veth pair with
+#         MTU 1500 (server pinned to core 0, client to core 1). Not loopback:
+#         loopback's 64 KiB MTU skips the segmentation and per-packet receive
+#         work a real 1500-byte link costs, and the raw link and the seed
+#         paper both run 1500-byte frames.
+#
+# A third transport (rdma, over librte_iwarp) slots in as one more run_<name>
+# function and one more word in TRANSPORTS.
+#
+# Writes docs/bench/raw_kernel.csv, docs/bench/*.png and docs/bench/README.md.
+# The tables print as they run, one row per size. Under 3 minutes.
+set -euo pipefail
+
+BUILD=${1:?usage: bench.sh BUILD_DIR [--quick]}
+QUICK=0
+[ "${2:-}" = "--quick" ] && QUICK=1
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$(cd "$BUILD" && pwd)/apps/perf/iwarp-perf
+OUT=$ROOT/docs/bench
+WORK=$(mktemp -d /tmp/iwarp-bench.XXXXXX)
+TRANSPORTS="raw ktcp"
+TESTS="write_bw write_lat read_bw read_lat send_bw send_lat"
+SIZES="--size_min 64 --size_max 262144"
+if [ $QUICK = 1 ]; then
+	N_BW=300; N_LAT=300
+else
+	N_BW=2000; N_LAT=2000
+fi
+EAL="--no-huge -m 512 --no-pci --no-telemetry --log-level=*:warning"
+NS_S=iwbench_s
+NS_C=iwbench_c
+
+# The plots need matplotlib (Debian python3-matplotlib): prefer the system python.
+PY=python3
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import matplotlib' 2>/dev/null; then PY=$p; break; fi
+done
+"$PY" -c 'import matplotlib' 2>/dev/null ||
+	{ echo "bench.sh: error: python3 cannot import matplotlib (apt-get install python3-matplotlib)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "bench.sh: error: $BIN is not built (make build)" >&2; exit 1; }
+mkdir -p "$OUT"
+
+cleanup() {
+	ip netns del $NS_S 2>/dev/null || true
+	ip netns del $NS_C 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+iters() { case $1 in *_bw) echo $N_BW ;; *) echo $N_LAT ;; esac; }
+
+# run_pair NAME SERVER_CMD CLIENT_CMD: server in the background, wait for its
+# ready line, client in the foreground (its table is the progress), both bounded.
+run_pair() {
+	local name=$1 srv=$2 cli=$3 i
+	$srv >"$WORK/$name.srv" 2>&1 &
+	local spid=$!
+	for i in $(seq 100); do
+		grep -q "waiting for a client" "$WORK/$name.srv" 2>/dev/null && break
+		kill -0 $spid 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! timeout 120 $cli 2>"$WORK/$name.err" | tee "$WORK/$name.out" |
+		grep -v -e '^ Dual-port' -e '^ Number of qps' -e '^ Connection type' \
+			-e '^ Mtu' -e '^ Role' -e '^ TX depth' -e '^ Outstand'; then
+		cat "$WORK/$name.err" "$WORK/$name.srv" >&2
+		kill $spid 2>/dev/null || true
+		echo "bench.sh: error: $name failed" >&2
+		exit 1
+	fi
+	if ! wait $spid; then
+		cat "$WORK/$name.srv" >&2
+		echo "bench.sh: error: $name: the server failed" >&2
+		exit 1
+	fi
+}
+
+CMDS=$WORK/commands.txt
+: >"$CMDS"
+
+run_raw() {
+	local t=$1 sock=$WORK/memif.sock n
+	n=$(iters "$t")
+	rm -f "$sock"
+	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $t --raw --timeout 60"
+	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $t --raw -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/raw_$t.json x"
+	echo "raw $t: server: $srv" >>"$CMDS"
+	echo "raw $t: client: $cli" >>"$CMDS"
+	run_pair "raw_$t" "$srv" "$cli"
+}
+
+ktcp_setup() {
+	ip netns del $NS_S 2>/dev/null || true
+	ip netns del $NS_C 2>/dev/null || true
+	ip netns add $NS_S
+	ip netns add $NS_C
+	ip link add iwbs0 netns $NS_S type veth peer name iwbc0 netns $NS_C
+	ip -n $NS_S addr add 10.214.0.1/24 dev iwbs0
+	ip -n $NS_C addr add 10.214.0.2/24 dev iwbc0
+	ip -n $NS_S link set iwbs0 mtu 1500 up
+	ip -n $NS_C link set iwbc0 mtu 1500 up
+	ip -n $NS_S link set lo up
+	ip -n $NS_C link set lo up
+}
+
+run_ktcp() {
+	local t=$1 n
+	n=$(iters "$t")
+	local srv="ip netns exec $NS_S taskset -c 0 $BIN $t --kernel-tcp --timeout 60"
+	local cli="ip netns exec $NS_C taskset -c 1 $BIN $t --kernel-tcp -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.json 10.214.0.1"
+	echo "ktcp $t: server: $srv" >>"$CMDS"
+	echo "ktcp $t: client: $cli" >>"$CMDS"
+	run_pair "ktcp_$t" "$srv" "$cli"
+}
+
+START=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+ktcp_setup
+for tr in $TRANSPORTS; do
+	for t in $TESTS; do
+		echo "== $tr $t"
+		"run_$tr" "$t"
+	done
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+ELAPSED=$(( $(date +%s) - START ))
+
+MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+CORES=$(nproc)
+KERNEL=$(uname -r)
+DPDK=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)
+DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+"$PY" - "$WORK" "$OUT" "$TRANSPORTS" "$TESTS" "$CMDS" <<'EOF'
+import json, os, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+work, out, transports, tests, cmds = sys.argv[1], sys.argv[2], sys.argv[3].split(), \
+    sys.argv[4].split(), sys.argv[5]
+label = {"raw": "raw L2 (net_memif)", "ktcp": "kernel TCP (veth, MTU 1500)",
+         "rdma": "iWARP (librte_iwarp)"}
+rows = {}
+for tr in transports:
+    for t in tests:
+        with open(os.path.join(work, "%s_%s.json" % (tr, t))) as f:
+            rows[(tr, t)] = json.load(f)["results"]
+
+cols = ["transport", "test", "bytes", "iterations", "bw_peak_gbps", "bw_avg_gbps",
+        "msg_rate_mpps", "t_min_usec", "t_typical_usec", "t_avg_usec", "t_99_usec",
+        "t_99_9_usec", "client_cpu_busy_pct", "client_cycles_per_byte",
+        "server_cpu_busy_pct", "server_cycles_per_byte"]
+with open(os.path.join(out, "raw_kernel.csv"), "w") as f:
+    f.write(",".join(cols) + "\n")
+    for (tr, t), rs in rows.items():
+        for r in rs:
+            v = [tr, t, r["bytes"], r["iterations"],
+                 r.get("bw_peak_Gbps", ""),
+                 r.get("bw_avg_Gbps", ""), r.get("msg_rate_Mpps", ""),
+                 r.get("t_min_usec", ""), r.get("t_typical_usec", ""),
+                 r.get("t_avg_usec", ""), r.get("t_99_usec", ""), r.get("t_99_9_usec", ""),
+                 r["cpu_busy_pct"], r["cycles_per_byte"], r["peer_cpu_busy_pct"],
+                 r["peer_cycles_per_byte"]]
+            f.write(",".join(("%.4f" % x) if isinstance(x, float) else str(x) for x in v)
+                    + "\n")
+
+def xs(rs):
+    return [r["bytes"] for r in rs]
+
+def size_label(b):
+    return "%d" % b if b < 1024 else "%dK" % (b // 1024)
+
+# Throughput and %CPU against I/O size, as the seed paper's figures.
+for verb in ("write", "read", "send"):
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
+    for tr in transports:
+        rs = rows[(tr, verb + "_bw")]
+        ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", label=label.get(tr, tr))
+        ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o",
+                 label=label.get(tr, tr) + ", client (sender)")
+        ax2.plot(xs(rs), [r["peer_cpu_busy_pct"] for r in rs], marker="x", linestyle="--",
+                 label=label.get(tr, tr) + ", server (receiver)")
+    ax1.set_ylabel("Throughput (Gbit/s)")
+    ax1.set_title("%s_bw: throughput and CPU against I/O size" % verb)
+    ax1.grid(True, which="both", alpha=0.3)
+    ax1.legend()
+    ax2.set_ylabel("%CPU (busy share of the core)")
+    ax2.set_xlabel("I/O size (bytes)")
+    ax2.set_xscale("log", base=2)
+    ax2.set_ylim(0, 105)
+    ax2.grid(True, which="both", alpha=0.3)
+    ax2.legend(fontsize=7)
+    ticks = xs(rows[(transports[0], verb + "_bw")])
+    ax2.set_xticks(ticks)
+    ax2.set_xticklabels([size_label(b) for b in ticks])
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "%s_bw_throughput_cpu.png" % verb), dpi=110)
+    plt.close(fig)
+
+fig, ax = plt.subplots(figsize=(8, 5))
+for tr in transports:
+    for verb, style in (("write", "-"), ("read", "--"), ("send", ":")):
+        rs = rows[(tr, verb + "_lat")]
+        ax.plot(xs(rs), [r["t_typical_usec"] for r in rs], marker="o", linestyle=style,
+                label="%s %s_lat" % (label.get(tr, tr), verb))
+ax.set_xscale("log", base=2)
+ax.set_yscale("log")
+ax.set_xlabel("I/O size (bytes)")
+ax.set_ylabel("t_typical (usec): half round trip; read: whole")
+ax.set_title("Latency against I/O size")
+ax.grid(True, which="both", alpha=0.3)
+ax.legend(fontsize=7)
+ticks = xs(rows[(transports[0], "write_lat")])
+ax.set_xticks(ticks)
+ax.set_xticklabels([size_label(b) for b in ticks])
+fig.tight_layout()
+fig.savefig(os.path.join(out, "latency.png"), dpi=110)
+plt.close(fig)
+
+# Tables for the README: each transport against the baselines of the same run.
+def bw_table(t):
+    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
+    hdr = "| bytes | " + " | ".join("%s Gbit/s | %s CPU%% client/server | %s cyc/B"
+                                   % (tr, tr, tr) for tr in transports) + " |"
+    if "raw" in transports and "ktcp" in transports:
+        hdr += " ktcp / raw |"
+    lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
+    for b in sorted(rs[transports[0]]):
+        cells = []
+        for tr in transports:
+            r = rs[tr][b]
+            cells += ["%.2f" % r["bw_avg_Gbps"],
+                      "%.0f / %.0f" % (r["cpu_busy_pct"], r["peer_cpu_busy_pct"]),
+                      "%.2f" % r["cycles_per_byte"]]
+        line = "| %d | " % b + " | ".join(cells) + " |"
+        if "raw" in transports and "ktcp" in transports:
+            line += " %.2f |" % (rs["ktcp"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
+        lines.append(line)
+    return "\n".join(lines)
+
+def lat_table(t):
+    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
+    hdr = "| bytes | " + " | ".join("%s t_typical | %s 99%%" % (tr, tr)
+                                   for tr in transports) + " |"
+    if "raw" in transports and "ktcp" in transports:
+        hdr += " ktcp / raw |"
+    lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
+    for b in sorted(rs[transports[0]]):
+        cells = []
+        for tr in transports:
+            r = rs[tr][b]
+            cells += ["%.2f" % r["t_typical_usec"], "%.2f" % r["t_99_usec"]]
+        line = "| %d | " % b + " | ".join(cells) + " |"
+        if "raw" in transports and "ktcp" in transports:
+            line += " %.1f |" % (rs["ktcp"][b]["t_typical_usec"] /
+                                 rs["raw"][b]["t_typical_usec"])
+        lines.append(line)
+    return "\n".join(lines)
+
+with open(os.path.join(work, "tables.md"), "w") as f:
+    for t in tests:
+        f.write("\n### %s\n\n" % t)
+        f.write((bw_table(t) if t.endswith("_bw") else lat_table(t)) + "\n")
+EOF
+
+{
+cat <<EOF
+# Benchmarks
+
+The first numbers of the project: the two baselines every iWARP number is
+measured against, in the same run, on the same machine. The RDMA curves join
+these tables once librte_iwarp's verbs API runs (\`iwarp-perf\` gets an RDMA
+transport; \`scripts/bench.sh\` a third entry in \`TRANSPORTS\`).
+
+Produced by \`make bench\` (\`scripts/bench.sh $(basename "$BUILD")$([ $QUICK = 1 ] && echo " --quick")\`)
+in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
+
+## Machine
+
+- CPU: ${MODEL}, ${CORES} cores (a VM)
+- Kernel: ${KERNEL}
+- DPDK: ${DPDK} (Debian package), EAL with --no-huge
+- Date: ${DATE}, commit ${COMMIT}
+- Load average before / after the run: ${LOAD0} / ${LOAD1}. The machine was
+  shared with other jobs during this run: expect noise, especially in the
+  latency tails and the averages of the fast sizes.
+
+## Method
+
+- \`iwarp-perf\` (apps/perf) runs perftest's write_bw, write_lat, read_bw,
+  read_lat, send_bw and send_lat with perftest's flags and tables, client and
+  server as two processes, server pinned to core 0, client to core 1.
+- Sizes 64 B to 256 KiB in powers of two (\`-a --size_min 64 --size_max 262144\`),
+  ${N_BW} iterations per size for bandwidth, ${N_LAT} for latency.
+- **raw**: bare L2 frames (ethertype 0x88B5, 16-byte header, at most 1500
+  bytes of Ethernet payload) over \`net_memif\` between the two processes: the
+  floor of the link. A message of N bytes is N bytes of payload in
+  ceil(N / 1484) frames; the sender copies it into mbufs, the receiver copies
+  it out into its buffer. BW: at most -t 128 messages beyond the receiver's
+  last credit (one every 64 messages). write and send are the same pattern
+  here (there is no remote memory without RDMA); read is a request answered
+  by an N-byte message, -o 16 requests in flight.
+- **kernel TCP**: blocking sockets with TCP_NODELAY, one send() per message,
+  between two network namespaces joined by a veth pair with MTU 1500 (not
+  loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
+  link). Same patterns and the same credits as raw, so a message "completes"
+  when the receiver has it in both.
+- Bandwidth: perftest's BW average (bytes over the time from the first post to
+  the receiver's final report) in Gbit/s (10^9 bit/s); latency: t_typical is
+  the median, half the round trip (read: the whole round trip, as perftest).
+- %CPU: raw: the busy share of the polling core, cycles of poll iterations
+  that moved something over all cycles (rte_rdtsc); kernel TCP: the thread's
+  CPU time (user + system) over wall time; softirq work the kernel does in the
+  thread's context counts, work done in ksoftirqd or on the other core does
+  not. Cycles/byte: those busy cycles over payload bytes. "client/server":
+  the sender and the receiver for write/send, the requester and the responder
+  for read.
+
+## Commands
+
+\`\`\`
+$(cat "$CMDS")
+\`\`\`
+
+## Plots
+
+- ![write_bw](write_bw_throughput_cpu.png)
+- ![read_bw](read_bw_throughput_cpu.png)
+- ![send_bw](send_bw_throughput_cpu.png)
+- ![latency](latency.png)
+
+## Numbers
+
+Bandwidth in Gbit/s (BW average), %CPU of the client / server core, client
+cycles per byte; latency in usec (median and 99th percentile).
+$(cat "$WORK/tables.md")
+EOF
+} >"$OUT/README.md"
+
+echo
+echo "bench.sh: ${ELAPSED} s; wrote $OUT/raw_kernel.csv, $OUT/*.png, $OUT/README.md"
+"$PY" - "$OUT/raw_kernel.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def get(tr, t, b, k):
+    for r in rows:
+        if r["transport"] == tr and r["test"] == t and int(r["bytes"]) == b:
+            return float(r[k])
+print("summary:")
+for b in (64, 65536):
+    print("  write_lat %6d B: raw %.2f us, kernel TCP %.2f us (half round trip, median)"
+          % (b, get("raw", "write_lat", b, "t_typical_usec"),
+             get("ktcp", "write_lat", b, "t_typical_usec")))
+for b in (64, 65536, 262144):
+    print("  write_bw  %6d B: raw %.2f Gbit/s at %.0f%% CPU, kernel TCP %.2f Gbit/s at %.0f%% CPU"
+          % (b, get("raw", "write_bw", b, "bw_avg_gbps"),
+             get("raw", "write_bw", b, "client_cpu_busy_pct"),
+             get("ktcp", "write_bw", b, "bw_avg_gbps"),
+             get("ktcp", "write_bw", b, "client_cpu_busy_pct")))
+EOF
