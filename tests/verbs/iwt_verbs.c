@@ -246,3 +246,46 @@ iwt_vcheck(const uint8_t *buf, size_t len, uint32_t seed)
 			return (long)i;
 	return -1;
 }
+
+int
+iwt_vpair_open_connected(struct iwt_vpair *p, const char *name, uint32_t cqe,
+			 const struct rte_iwarp_qp_cap *ca, const struct rte_iwarp_qp_cap *cb,
+			 const struct rte_iwarp_conn_param *cparam)
+{
+	int rc;
+
+	rc = iwt_vpair_open(p, name, cqe);
+	if (rc < 0)
+		return rc;
+	p->qp[0] = iwt_vpair_qp(p, 0, ca);
+	p->qp[1] = iwt_vpair_qp(p, 1, cb);
+	if (p->qp[0] == NULL || p->qp[1] == NULL) {
+		IWT_LOG("create_qp: %s", strerror(rte_errno));
+		return -rte_errno;
+	}
+	return iwt_vpair_connect(p, p->qp[0], p->qp[1], cparam, NULL, &p->id[0], &p->id[1]);
+}
+
+int
+iwt_post_send1(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr)
+{
+	struct rte_iwarp_send_wr *bad = NULL;
+	int rc = rte_iwarp_post_send(qp, wr, &bad);
+
+	if (rc < 0)
+		IWT_LOG("post_send opcode %d: %d", wr->opcode, rc);
+	return rc;
+}
+
+int
+iwt_post_recv1(struct rte_iwarp_qp *qp, uint64_t wr_id, void *buf, uint32_t len, uint32_t lkey)
+{
+	struct rte_iwarp_sge sg = { (uintptr_t)buf, len, lkey };
+	struct rte_iwarp_recv_wr wr = { .wr_id = wr_id, .sg_list = &sg, .num_sge = 1 };
+	struct rte_iwarp_recv_wr *bad;
+	int rc = rte_iwarp_post_recv(qp, &wr, &bad);
+
+	if (rc < 0)
+		IWT_LOG("post_recv: %d", rc);
+	return rc;
+}

@@ -66,6 +66,16 @@ int iwt_vpair_wc(struct iwt_vpair *p, struct rte_iwarp_cq *cq, struct rte_iwarp_
 int iwt_vpair_event(struct iwt_vpair *p, int i, enum rte_iwarp_cm_event_type type,
 		    struct rte_iwarp_cm_event *ev, unsigned int ms);
 
+/** Open a pair, create a QP on each side (caps may be NULL) and connect them. @return 0. */
+int iwt_vpair_open_connected(struct iwt_vpair *p, const char *name, uint32_t cqe,
+			     const struct rte_iwarp_qp_cap *ca, const struct rte_iwarp_qp_cap *cb,
+			     const struct rte_iwarp_conn_param *cparam);
+
+/** Post one send WR / a recv of one SGE; logs failures. @return 0 or -errno. */
+int iwt_post_send1(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr);
+int iwt_post_recv1(struct rte_iwarp_qp *qp, uint64_t wr_id, void *buf, uint32_t len,
+		   uint32_t lkey);
+
 /** Close everything; IWT_FAIL when mbufs are missing from a pool. */
 int iwt_vpair_close(struct iwt_vpair *p);
 
