@@ -81,7 +81,7 @@ struct iw_tcp_opts {
 	enum iw_tcp_cc cc;          /**< congestion control */
 	uint32_t sndbuf;            /**< bytes queued for sending (default 4 MiB) */
 	uint32_t rcvbuf;            /**< receive window (default 4 MiB) */
-	uint16_t sndq_chains;       /**< chains queued for sending (default 1024) */
+	uint16_t sndq_chains;       /**< chains queued for sending (default 256) */
 	uint16_t mss;               /**< MSS to announce; 0: from the MTU */
 	bool nagle;                 /**< Nagle's algorithm (default off: nodelay) */
 	uint32_t delack_us;         /**< delayed ACK timeout; 0 = off (default) */
@@ -169,6 +169,7 @@ struct iw_tcp_stats {
 /** Per-stream information (for tests and tools). */
 struct iw_tcp_info {
 	enum iw_tcp_state state;
+	uint32_t snd_una, snd_nxt, rcv_nxt; /**< sequence numbers */
 	uint32_t mss;              /**< payload bytes per segment */
 	uint32_t cwnd, ssthresh, snd_wnd, rcv_wnd;
 	uint32_t srtt_us, rto_us;

@@ -226,6 +226,7 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 {
 	struct iw_tcp *tcp = s->tcp;
 	bool wnd_changed = false;
+	uint32_t sacked = 0;
 
 	/* RFC 5961 5.2: ACK acceptability */
 	if (SEQ_GT(ack, s->snd_max) ||
@@ -251,10 +252,12 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 		if (wnd_changed)
 			tcp_pend(s);
 	}
-	if ((s->flags & TF_SACK) && o->nsack > 0 && tcp_sack_update(&s->sb, seq_max(ack, s->snd_una),
-								    s->snd_max, o->sack,
-								    o->nsack) > 0)
-		tcp_pend(s);
+	if ((s->flags & TF_SACK) && o->nsack > 0) {
+		sacked = tcp_sack_update(&s->sb, seq_max(ack, s->snd_una), s->snd_max, o->sack,
+					 o->nsack);
+		if (sacked > 0)
+			tcp_pend(s);
+	}
 	if (SEQ_GT(ack, s->snd_una)) {
 		uint32_t lo = seq_max(s->snd_una, s->iss + 1), hi = ack, acked = ack - s->snd_una;
 		uint64_t data_acked = 0;
@@ -263,7 +266,17 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 			hi = s->fin_seq;
 		if (SEQ_GT(hi, lo))
 			data_acked = hi - lo;
-		tcp_rtt_ack(&s->rto, ack, tcp->now_us);
+		if (tcp_rtt_ack(&s->rto, ack, tcp->now_us) == 0 && s->rto.backoff > 0 &&
+		    (s->flags & TF_TS) && (o->present & TCP_OPT_TS) && o->tsecr != 0) {
+			/*
+			 * Backed off and only retransmissions in flight: Karn gives no
+			 * sample, the echoed timestamp does (RFC 7323 4.1), in ms.
+			 */
+			uint32_t d = tcp_ts_now(s) - o->tsecr;
+
+			if (d < 60000)
+				tcp_rto_sample(&s->rto, d * 1000 + 500);
+		}
 		if (data_acked > 0) {
 			s->acked_total += data_acked;
 			tcp_sndq_acked(s, ack);
@@ -307,9 +320,13 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 			tcp_rexmt_arm(s);
 		}
 		tcp_pend(s);
-	} else if (ack == s->snd_una && dlen == 0 && !wnd_changed && s->snd_max != s->snd_una &&
-		   !(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG))) {
-		/* duplicate ACK (RFC 5681 section 2) */
+	} else if (ack == s->snd_una && s->snd_max != s->snd_una &&
+		   ((dlen == 0 && !wnd_changed && !(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG))) ||
+		    sacked > 0)) {
+		/*
+		 * duplicate ACK (RFC 5681 section 2), or one that SACKs new data
+		 * whatever its window (RFC 6675 section 2, DupAck)
+		 */
 		s->dupacks++;
 		if (!(s->flags & TF_RECOVERY)) {
 			if ((s->dupacks >= TCP_DUPTHRESH ||

@@ -52,7 +52,7 @@ iw_tcp_opts_default(struct iw_tcp_opts *o)
 	o->cc = IW_TCP_CC_CUBIC;
 	o->sndbuf = 4u << 20;
 	o->rcvbuf = 4u << 20;
-	o->sndq_chains = 1024;
+	o->sndq_chains = 256;
 	o->keepalive_intvl_ms = 75000;
 	o->keepalive_cnt = 9;
 	o->user_timeout_ms = 300000;
@@ -556,7 +556,7 @@ iw_tcp_listen(struct iw_tcp *tcp, uint16_t port, uint32_t backlog,
 	s = tcp_stream_alloc(tcp, &o, NULL);
 	if (s == NULL)
 		return NULL;
-	s->opts.sndq_chains = opts != NULL && opts->sndq_chains ? opts->sndq_chains : 1024;
+	s->opts.sndq_chains = opts != NULL && opts->sndq_chains ? opts->sndq_chains : 256;
 	s->backlog = backlog ? backlog : 128;
 	s->acceptq = rte_zmalloc("iw_tcp_acceptq", s->backlog * sizeof(s), 0);
 	if (s->acceptq == NULL) {
@@ -991,6 +991,9 @@ iw_tcp_info_get(const struct iw_tcp_stream *s, struct iw_tcp_info *i)
 {
 	memset(i, 0, sizeof(*i));
 	i->state = (enum iw_tcp_state)s->state;
+	i->snd_una = s->snd_una;
+	i->snd_nxt = s->snd_nxt;
+	i->rcv_nxt = s->rcv_nxt;
 	i->mss = s->smss;
 	i->cwnd = s->cc.cwnd;
 	i->ssthresh = s->cc.ssthresh;

@@ -721,3 +721,144 @@ IWT_CASE(tcp_ring_zero_copy_ack_callback)
 	rte_free(st);
 	return iwt_tcp_pair_close(&p);
 }
+
+IWT_CASE(tcp_ring_newreno_nosack_delack)
+{
+	struct iw_impair_conf ic = { .seed = 77, .drop_ppm = 20000, .dup_ppm = 10000,
+				     .reorder_ppm = 10000 };
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_info ia, ib;
+	struct iw_tcp_stats sa, sb;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tnr", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.cc = IW_TCP_CC_NEWRENO;
+	o.no_sack = true;      /* RFC 6582 recovery, no scoreboard */
+	o.delack_us = 2000;    /* delayed ACKs on */
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	iw_tcp_info_get(a, &ia);
+	IWT_ASSERT(!ia.sack && ia.timestamps, "no SACK negotiated");
+	/* clean: delayed ACKs mean fewer ACKs than data segments */
+	IWT_RUN(bulk(&p, 0, a, b, 16u << 20, 65536, 30000, 0));
+	iw_tcp_stats_get(p.tcp[0], &sa);
+	iw_tcp_stats_get(p.tcp[1], &sb);
+	fprintf(stderr, "  clean: B received %" PRIu64 " segments, sent %" PRIu64 "\n",
+		sb.rx_segs, sb.tx_segs);
+	IWT_ASSERT(sb.tx_segs < sb.rx_segs, "ACKs coalesced");
+	/* impaired: NewReno fast retransmit / recovery repairs the losses */
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &ic), 0, "");
+	IWT_RUN(bulk(&p, 0, a, b, 32u << 20, 65536, 60000, 0));
+	iw_tcp_info_get(a, &ia);
+	iw_tcp_info_get(b, &ib);
+	fprintf(stderr, "  impaired: fast recoveries %" PRIu64 ", timeouts %" PRIu64
+		", retransmits %" PRIu64 "\n", ia.fast_recoveries, ia.rtos, ia.rexmits);
+	IWT_ASSERT(ia.fast_recoveries > 0, "NewReno recoveries happened");
+	IWT_ASSERT(ia.rexmits > ia.rtos, "most losses repaired without a timeout");
+	iw_tcp_close(a);
+	iwt_tcp_poll_ms(&p, 20);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 50);
+	return iwt_tcp_pair_close(&p);
+}
+
+/* Inject a segment from A's address and port into B, as if A sent it. */
+static int
+inject(struct iwt_tcp_pair *p, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+       uint8_t flags)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(iw_net_pool(p->net[0]));
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+
+	if (m == NULL)
+		return -ENOMEM;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ip) +
+							 sizeof(*th));
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	eh->dst_addr = p->port[1]->mac;
+	eh->src_addr = p->port[0]->mac;
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*th));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = IWT_TCP_IP_A;
+	ip->dst_addr = IWT_TCP_IP_B;
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(dport);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = sizeof(*th) / 4 << 4;
+	th->tcp_flags = flags;
+	th->rx_win = RTE_BE16(65535);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	iw_net_tx_frame(p->net[0], m);
+	return 0;
+}
+
+IWT_CASE(tcp_ring_rfc5961_challenge_ack)
+{
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 }, lb = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_stats s0, s1;
+	uint16_t aport;
+	uint32_t nxt, una;
+
+	IWT_ASSERT(iwt_tcp_pair_open("t59", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.no_timestamps = true; /* injected segments carry no timestamp */
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	iw_tcp_set_cb(b, &(struct iw_tcp_cb){ .event = ev_cb, .arg = &lb });
+	iw_tcp_endpoints(a, NULL, &aport, NULL, NULL);
+	IWT_ASSERT_EQ(iw_tcp_write(a, "0123456789", 10), 10, "");
+	iwt_tcp_poll_ms(&p, 10);
+	/*
+	 * The blind attacker knows the 4-tuple, not the exact sequence number:
+	 * B's RCV.NXT is A's SND.NXT (read from A, white box).
+	 */
+	{
+		struct iw_tcp_info ia;
+
+		iw_tcp_info_get(a, &ia);
+		nxt = ia.snd_nxt;
+		una = ia.rcv_nxt;
+	}
+	iw_tcp_stats_get(p.tcp[1], &s0);
+	/* RST in the window, not at RCV.NXT: challenge ACK, connection stays */
+	IWT_ASSERT_EQ(inject(&p, aport, 5001, nxt + 1000, 0, RTE_TCP_RST_FLAG), 0, "");
+	/* SYN on a synchronized connection: challenge ACK */
+	IWT_ASSERT_EQ(inject(&p, aport, 5001, nxt + 5, 0, RTE_TCP_SYN_FLAG), 0, "");
+	/* ACK of data never sent: challenge ACK, dropped */
+	IWT_ASSERT_EQ(inject(&p, aport, 5001, nxt, una + 100000, RTE_TCP_ACK_FLAG), 0, "");
+	/* RST out of the window: silently dropped */
+	IWT_ASSERT_EQ(inject(&p, aport, 5001, nxt + 0x40000000u, 0, RTE_TCP_RST_FLAG), 0, "");
+	iwt_tcp_poll_ms(&p, 20);
+	iw_tcp_stats_get(p.tcp[1], &s1);
+	IWT_ASSERT_EQ(s1.challenge_acks - s0.challenge_acks, 3, "three challenge ACKs");
+	IWT_ASSERT_EQ(iw_tcp_state(b), IW_TCP_ESTABLISHED, "still established");
+	IWT_ASSERT_EQ(iw_tcp_state(a), IW_TCP_ESTABLISHED, "A unharmed by the challenges");
+	IWT_ASSERT_EQ(iw_tcp_write(a, "abc", 3), 3, "");
+	iwt_tcp_poll_ms(&p, 10);
+	IWT_ASSERT_EQ(iw_tcp_readable(b), 13, "data still flows");
+	/* a RST exactly at RCV.NXT resets */
+	lb.want = IW_TCP_EV_RESET;
+	IWT_ASSERT_EQ(inject(&p, aport, 5001, nxt + 3, 0, RTE_TCP_RST_FLAG), 0, "");
+	IWT_ASSERT(iwt_tcp_poll_until(&p, &lb.flag, 500), "reset");
+	IWT_ASSERT_EQ(iw_tcp_error(b), ECONNRESET, "");
+	iw_tcp_abort(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
