@@ -180,15 +180,25 @@ iwt_vpair_close(struct iwt_vpair *p)
 		rte_iwarp_dev_close(p->dev[i]);
 		p->dev[i] = NULL;
 	}
+	for (i = 0; i < 2; i++) {
+		struct rte_mbuf *pkts[32];
+		uint16_t n, k;
+
+		/* what is still on the wire */
+		while (p->port[i] != NULL && (n = iw_port_rx(p->port[i], 0, pkts, 32)) != 0)
+			for (k = 0; k < n; k++)
+				rte_pktmbuf_free(pkts[k]);
+	}
 	for (i = 0; i < 2; i++)
 		avail[i] = p->port[i] ? rte_mempool_avail_count(iw_port_pool(p->port[i], 0)) : 0;
 	for (i = 0; i < 2; i++)
 		iw_port_close(p->port[i]);
-	/* both ends share one pool on a ring wire: compare the one count */
-	if (avail[0] != p->pool_full[0]) {
-		IWT_LOG("mbufs missing: %u of %u back", avail[0], p->pool_full[0]);
-		return IWT_FAIL;
-	}
+	for (i = 0; i < 2; i++)
+		if (avail[i] != p->pool_full[i]) {
+			IWT_LOG("end %d: %u mbufs of %u back in the pool", i, avail[i],
+				p->pool_full[i]);
+			return IWT_FAIL;
+		}
 	return IWT_PASS;
 }
 
