@@ -102,6 +102,7 @@ struct raw {
 	uint64_t malformed;
 	/* accounting */
 	uint64_t busy, last_progress;
+	uint64_t iter_t0;               /* start of the current poll iteration */
 	char desc[160];
 };
 
@@ -448,14 +449,23 @@ cl_can_issue(const struct cl *c, uint64_t deadline)
 	return c->p->duration ? rte_rdtsc() < deadline : c->issued < c->p->iters;
 }
 
+static bool
+raw_link_down(const struct raw *r)
+{
+	struct rte_eth_link link;
+
+	return iw_port_link(r->port, &link) == 0 && !link.link_status;
+}
+
 static int
 cl_stalled(struct raw *r, const struct cl *c)
 {
 	perf_error("%s: the server stopped answering for %u s (%" PRIu64 " messages sent, %"
-		   PRIu64 " acknowledged, %" PRIu64 " malformed frames): frames lost?",
-		   r->port->name, r->p->timeout_s, c->issued,
+		   PRIu64 " acknowledged, %" PRIu64 " malformed frames): %s", r->port->name,
+		   r->p->timeout_s, c->issued,
 		   c->p->kind == PERF_KIND_BW && c->p->verb != PERF_VERB_READ ? c->credited :
-		   c->done, r->malformed);
+		   c->done, r->malformed,
+		   raw_link_down(r) ? "the link is down (server gone?)" : "frames lost?");
 	return -1;
 }
 
@@ -691,8 +701,9 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			s->in_test = true;
 			s->warmup = ev->ctl->flags == PERF_CTL_WARMUP;
 			s->result_due = false;
+			/* The phase starts with this iteration, which counts. */
 			r->busy = 0;
-			s->t_start = rte_rdtsc();
+			s->t_start = r->iter_t0;
 			sv_reply(r, &c);
 			break;
 		case PERF_MSG_END:
@@ -741,6 +752,7 @@ raw_server(struct raw *r)
 	r->last_progress = rte_rdtsc();
 	while (!(s.bye && r->pend_n == 0)) {
 		t0 = rte_rdtsc();
+		r->iter_t0 = t0;
 		work = raw_poll(r, sv_ev, &s);
 		if (s.error)
 			return -1;
@@ -769,9 +781,10 @@ raw_server(struct raw *r)
 					   r->p->timeout_s);
 			else
 				perf_error("%s: the client went silent for %u s (%" PRIu64
-					   " messages in, %" PRIu64 " malformed frames)",
+					   " messages in, %" PRIu64 " malformed frames)%s",
 					   r->port->name, r->p->timeout_s, s.received,
-					   r->malformed);
+					   r->malformed, raw_link_down(r) ?
+					   ": the link is down (client gone?)" : "");
 			return -1;
 		}
 	}
