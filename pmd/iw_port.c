@@ -35,8 +35,6 @@ pool_for_socket(struct iw_port *port, const struct iw_port_conf *conf, int socke
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	unsigned int idx = socket < 0 ? 0 : (unsigned int)socket;
-	uint16_t room = conf->mbuf_size ? conf->mbuf_size : RTE_MBUF_DEFAULT_BUF_SIZE;
-
 	if (idx >= RTE_MAX_NUMA_NODES)
 		idx = 0;
 	if (port->pools[idx] != NULL)
@@ -44,7 +42,7 @@ pool_for_socket(struct iw_port *port, const struct iw_port_conf *conf, int socke
 	snprintf(name, sizeof(name), "iwp%u_s%u", port->port_id, idx);
 	port->pools[idx] = rte_pktmbuf_pool_create(name,
 			conf->nb_mbufs ? conf->nb_mbufs : DEF_NB_MBUFS,
-			256, 0, room, socket);
+			256, 0, port->mbuf_room, socket);
 	if (port->pools[idx] == NULL)
 		IW_PORT_LOG(ERR, "%s: mbuf pool on socket %d: %s", port->name, socket,
 			    rte_strerror(rte_errno));
@@ -168,6 +166,7 @@ iw_port_open(const struct iw_port_conf *conf)
 	struct rte_eth_dev_info di;
 	struct iw_port *port;
 	uint16_t pid, q, nbq, rxd, txd, mtu;
+	uint32_t frame, room;
 	int rc, socket;
 	bool owned = false;
 
@@ -233,27 +232,47 @@ iw_port_open(const struct iw_port_conf *conf)
 		if (ec.rx_adv_conf.rss_conf.rss_hf == 0)
 			ec.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
 	}
+	/* The MTU first: it sizes the mbufs (or asks for scattered receive). */
+	mtu = conf->mtu;
+	if (mtu != 0 && (mtu < RTE_ETHER_MIN_MTU || (di.max_mtu && mtu > di.max_mtu))) {
+		IW_PORT_LOG(ERR, "%s: MTU %u outside [%u, %u]", port->name, mtu,
+			    RTE_ETHER_MIN_MTU, di.max_mtu);
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (mtu == 0 && (rte_eth_dev_get_mtu(pid, &mtu) != 0 || mtu == 0))
+		mtu = DEF_MTU;
+	frame = (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN;
+	room = conf->mbuf_size ? conf->mbuf_size : RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+							  frame + RTE_PKTMBUF_HEADROOM);
+	if (room > UINT16_MAX) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	port->mbuf_room = (uint16_t)room;
+	if (frame + RTE_PKTMBUF_HEADROOM > room) {
+		if (!(di.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
+			IW_PORT_LOG(ERR, "%s: MTU %u needs %u-byte mbufs or scattered receive, "
+				    "which the port lacks", port->name, mtu,
+				    frame + RTE_PKTMBUF_HEADROOM);
+			rc = -EINVAL;
+			goto fail;
+		}
+		ec.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	}
+	ec.rxmode.mtu = mtu;
 	rc = rte_eth_dev_configure(pid, nbq, nbq, &ec);
 	if (rc != 0) {
 		IW_PORT_LOG(ERR, "%s: configure: %s", port->name, rte_strerror(-rc));
 		goto fail;
 	}
-	mtu = conf->mtu ? conf->mtu : 0;
-	if (mtu != 0) {
-		if (mtu < RTE_ETHER_MIN_MTU || (di.max_mtu && mtu > di.max_mtu)) {
-			IW_PORT_LOG(ERR, "%s: MTU %u outside [%u, %u]", port->name, mtu,
-				    RTE_ETHER_MIN_MTU, di.max_mtu);
-			rc = -EINVAL;
-			goto fail;
-		}
+	if (conf->mtu != 0) {
 		rc = rte_eth_dev_set_mtu(pid, mtu);
 		if (rc != 0 && rc != -ENOTSUP) {
 			IW_PORT_LOG(ERR, "%s: set MTU %u: %s", port->name, mtu,
 				    rte_strerror(-rc));
 			goto fail;
 		}
-	} else if (rte_eth_dev_get_mtu(pid, &mtu) != 0 || mtu == 0) {
-		mtu = DEF_MTU;
 	}
 	port->mtu = mtu;
 	rxd = conf->nb_rxd ? conf->nb_rxd : DEF_NB_DESC;
@@ -264,18 +283,25 @@ iw_port_open(const struct iw_port_conf *conf)
 	for (q = 0; q < nbq; q++) {
 		struct rte_eth_rxconf rxc = di.default_rxconf;
 		struct rte_eth_txconf txc = di.default_txconf;
-		struct rte_mempool *mp = pool_for_socket(port, conf, socket);
+		struct rte_mempool *mp;
+		int qs = socket;
 
+		/* A queue lives on the socket of the lcore that polls it. */
+		if (conf->queue_lcores != NULL && conf->queue_lcores[q] < RTE_MAX_LCORE &&
+		    rte_lcore_to_socket_id(conf->queue_lcores[q]) < RTE_MAX_NUMA_NODES)
+			qs = (int)rte_lcore_to_socket_id(conf->queue_lcores[q]);
+		mp = pool_for_socket(port, conf, qs);
 		if (mp == NULL) {
 			rc = -rte_errno;
 			goto fail;
 		}
 		port->q[q].pool = mp;
+		port->q[q].socket_id = qs;
 		rxc.offloads = ec.rxmode.offloads;
 		txc.offloads = ec.txmode.offloads;
-		rc = rte_eth_rx_queue_setup(pid, q, rxd, socket, &rxc, mp);
+		rc = rte_eth_rx_queue_setup(pid, q, rxd, (unsigned int)qs, &rxc, mp);
 		if (rc == 0)
-			rc = rte_eth_tx_queue_setup(pid, q, txd, socket, &txc);
+			rc = rte_eth_tx_queue_setup(pid, q, txd, (unsigned int)qs, &txc);
 		if (rc != 0) {
 			IW_PORT_LOG(ERR, "%s: queue %u setup: %s", port->name, q,
 				    rte_strerror(-rc));

@@ -57,11 +57,17 @@ struct iw_port_conf {
 	uint16_t nb_rxd;      /**< RX descriptors per queue (default 1024) */
 	uint16_t nb_txd;      /**< TX descriptors per queue (default 1024) */
 	uint32_t nb_mbufs;    /**< mbufs per socket pool (default 8191) */
-	uint16_t mbuf_size;   /**< data room (default RTE_MBUF_DEFAULT_BUF_SIZE) */
+	uint16_t mbuf_size;   /**< data room (default: RTE_MBUF_DEFAULT_BUF_SIZE, or more
+			       *  when the MTU needs it; smaller than a frame needs
+			       *  scattered receive) */
 	uint16_t mtu;         /**< IP MTU; 0 keeps the port's (1500 if unknown) */
 	uint32_t offloads;    /**< IW_OFF_* wanted (default IW_OFF_ALL) */
 	bool no_offloads;     /**< force every offload to software */
 	bool promisc;         /**< enable promiscuous mode */
+	const unsigned int *queue_lcores; /**< lcore polling each queue (nb_queues
+					    *  entries): the queue's descriptors and
+					    *  mbuf pool go on its socket; NULL: all
+					    *  on the port's socket */
 };
 
 /** Seeded impairment of one queue's received packets (0 = off). */
@@ -85,6 +91,7 @@ struct iw_impair;
 /** Per-queue state, one cache line per owner lcore. */
 struct iw_port_queue {
 	struct rte_mempool *pool;  /**< mbufs on the queue's socket */
+	int socket_id;             /**< NUMA socket of the queue */
 	struct iw_impair *impair;  /**< NULL unless impairment is on */
 	uint64_t rx_pkts, tx_pkts, tx_full; /**< tx_full: packets the PMD refused */
 	uint64_t polls;            /**< burst calls (rx and tx) */
@@ -104,6 +111,7 @@ struct iw_port {
 	uint32_t sw_offloads;      /**< IW_OFF_* wanted but done in software */
 	uint32_t tso_max;          /**< largest TSO burst the port takes (0: no TSO) */
 	uint16_t max_tx_segs;      /**< most segments in one TX mbuf chain */
+	uint16_t mbuf_room;        /**< data room of the port's mbufs */
 	int socket_id;
 	volatile uint32_t quiesce; /**< set by iw_port_close(): pollers back off */
 	bool owned;                /**< plugged here: the device is removed on close */

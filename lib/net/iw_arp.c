@@ -42,10 +42,10 @@ iw_arp_init(struct iw_net *net, const struct iw_net_conf *conf)
 	net->arp_ways = RTE_MIN(entries, (uint32_t)IW_NET_ARP_WAYS);
 	net->arp_sets = entries / net->arp_ways;
 	net->arp = rte_zmalloc_socket("iw_arp", entries * sizeof(net->arp[0]),
-				      RTE_CACHE_LINE_SIZE, net->port->socket_id);
+				      RTE_CACHE_LINE_SIZE, net->port->q[net->queue].socket_id);
 	net->held = rte_zmalloc_socket("iw_arp_held",
 				       (size_t)entries * net->arp_hold * sizeof(net->held[0]),
-				       RTE_CACHE_LINE_SIZE, net->port->socket_id);
+				       RTE_CACHE_LINE_SIZE, net->port->q[net->queue].socket_id);
 	if (net->arp == NULL || net->held == NULL) {
 		rte_free(net->arp);
 		rte_free(net->held);

@@ -71,7 +71,7 @@ iw_net_create(const struct iw_net_conf *conf, struct iw_port *port, uint16_t que
 		return NULL;
 	}
 	net = rte_zmalloc_socket("iw_net", sizeof(*net), RTE_CACHE_LINE_SIZE,
-				 port->socket_id);
+				 port->q[queue].socket_id);
 	if (net == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;

@@ -12,11 +12,13 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "iw_net.h"
 #include "iw_port.h"
 #include "iwt.h"
 #include "iwt_eal.h"
@@ -402,5 +404,52 @@ IWT_CASE(port_close_quiesces_other_lcore)
 	IWT_ASSERT(ms < IW_PORT_QUIESCE_MS, "close waited for the park, not the timeout "
 		   "(%" PRIu64 " ms)", ms);
 	iw_port_close(e[0]);
+	return IWT_PASS;
+}
+
+IWT_CASE(port_mtu_sizes_mbufs)
+{
+	struct iw_port_conf pc = { .port_id = -1, .mtu = 9000, .nb_mbufs = 1023 };
+	struct iw_net_conf ca = { .ip = RTE_BE32(RTE_IPV4(10, 7, 0, 1)) };
+	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 7, 0, 2)) };
+	unsigned int lcores[1] = { 0 };
+	struct iw_net *a, *b;
+	struct iw_port *e[2];
+	uint64_t end;
+
+	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	pc.queue_lcores = lcores;
+	IWT_ASSERT_EQ(iw_wire_create("pmt", &pc, e), 0, "jumbo wire");
+	IWT_ASSERT_EQ(e[0]->mtu, 9000, "MTU");
+	IWT_ASSERT(e[0]->mbuf_room >= 9000 + 18 + RTE_PKTMBUF_HEADROOM, "room %u", e[0]->mbuf_room);
+	IWT_ASSERT_EQ(e[0]->q[0].socket_id, (int)rte_lcore_to_socket_id(0), "queue socket");
+	a = iw_net_create(&ca, e[0], 0);
+	b = iw_net_create(&cb, e[1], 0);
+	IWT_ASSERT(a != NULL && b != NULL, "instances");
+	IWT_ASSERT_EQ(iw_net_mtu(a), 9000, "stack MTU");
+	IWT_ASSERT_EQ(iw_net_ping(a, cb.ip, 1, 1, NULL, 9000 - 28), 0, "9000-byte ping");
+	IWT_ASSERT_EQ(iw_net_ping(a, cb.ip, 1, 2, NULL, 9000 - 27), -EMSGSIZE, "one byte more");
+	end = rte_get_timer_cycles() + rte_get_timer_hz() / 20;
+	while (rte_get_timer_cycles() < end) {
+		iw_net_poll(a);
+		iw_net_poll(b);
+	}
+	IWT_ASSERT_EQ(iw_net_echo_replies(a), 1, "jumbo echo answered");
+	iw_net_destroy(a);
+	iw_net_destroy(b);
+	iw_port_close(e[0]);
+	iw_port_close(e[1]);
+
+	/*
+	 * Mbufs smaller than a frame: net_ring takes chains (scattered receive),
+	 * net_null cannot, so there it is refused.
+	 */
+	pc.mbuf_size = RTE_MBUF_DEFAULT_BUF_SIZE;
+	IWT_ASSERT_EQ(iw_wire_create("pmt2", &pc, e), 0, "scattered receive on net_ring");
+	IWT_ASSERT_EQ(e[0]->mbuf_room, RTE_MBUF_DEFAULT_BUF_SIZE, "room as asked");
+	iw_port_close(e[0]);
+	iw_port_close(e[1]);
+	pc.dev = "net_null0";
+	IWT_ASSERT(iw_port_open(&pc) == NULL && rte_errno == EINVAL, "no scatter on net_null");
 	return IWT_PASS;
 }
