@@ -179,7 +179,8 @@ int iw_wire_create(const char *name, const struct iw_port_conf *conf, struct iw_
 
 /**
  * Turn the impairment stage of one queue's receive side on, reconfigure it,
- * or (conf NULL) turn it off, releasing what it held.
+ * or (conf NULL) turn it off, releasing what it held. Call it from the queue's
+ * poller, or while nobody polls the queue: the stage is not locked.
  * @return 0, -EINVAL (bad queue or probability above 1e6), -ENOMEM.
  */
 int iw_port_impair(struct iw_port *port, uint16_t queue, const struct iw_impair_conf *conf);
