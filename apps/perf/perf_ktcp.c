@@ -604,7 +604,7 @@ ktcp_server(const struct perf_params *p)
 			break;
 		size = rte_be_to_cpu_32(c.size);
 		window = RTE_MAX(1u, rte_be_to_cpu_32(c.window));
-		warmup = c.flags == PERF_CTL_WARMUP;
+		warmup = (c.flags & PERF_CTL_WARMUP) != 0;
 		verb = c.verb;
 		kind = c.kind;
 		perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);

@@ -36,6 +36,7 @@ enum perf_msg {
 
 /** BEGIN flags. */
 #define PERF_CTL_WARMUP RTE_BE32(1) /**< a warm-up run: not reported, not counted */
+#define PERF_CTL_BIDIR RTE_BE32(2)  /**< -b: the server streams to the client too */
 
 /** BEGIN_ACK status values. */
 enum perf_status {
@@ -52,11 +53,12 @@ struct perf_ctl {
 	rte_be32_t size;      /**< message size */
 	rte_be32_t window;    /**< BEGIN: credit interval (raw) */
 	rte_be32_t status;    /**< BEGIN_ACK: enum perf_status */
-	rte_be32_t flags;     /**< BEGIN: PERF_CTL_WARMUP */
+	rte_be32_t flags;     /**< BEGIN: PERF_CTL_* */
 	rte_be64_t count;     /**< BEGIN: iterations (0: duration); END: sent; RESULT: received */
 	rte_be64_t bytes;     /**< RESULT: payload bytes received or sent */
 	rte_be64_t busy;      /**< RESULT: busy cycles of the peer */
 	rte_be64_t total;     /**< RESULT: all cycles of the peer's phase */
+	rte_be64_t sent;      /**< RESULT (-b): messages the server streamed */
 } __rte_packed;
 
 static inline void

@@ -350,6 +350,10 @@ struct cl {
 	uint16_t want;                /* control type waited for */
 	struct perf_ctl ctl;
 	struct rte_ether_addr from;
+	/* -b: the server's stream to us */
+	bool bidir;
+	uint32_t credit_every;
+	uint64_t rx_count, rx_since;
 };
 
 static void
@@ -359,7 +363,6 @@ cl_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 	uint64_t now = rte_rdtsc(), k;
 	uint32_t delta;
 
-	(void)r;
 	switch (ev->type) {
 	case EV_CREDIT:
 		delta = ev->value - (uint32_t)c->credited;
@@ -367,6 +370,16 @@ cl_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			c->completed[c->credited++] = now;
 		break;
 	case EV_MSG_DONE:
+		if (c->bidir) {
+			/* The server's stream: count and credit it. */
+			c->rx_count++;
+			if (++c->rx_since >= c->credit_every) {
+				c->rx_since = 0;
+				if (raw_push(r, RAW_CREDIT, (uint32_t)c->rx_count, NULL, 0) < 0)
+					c->rx_since = c->credit_every; /* again with the next */
+			}
+			break;
+		}
 		if (c->done >= c->issued)
 			break;   /* not asked for: drop */
 		if (c->p->kind == PERF_KIND_LAT) {
@@ -421,6 +434,7 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 	uint64_t retry = r->hz * RAW_RETRY_MS / 1000, last = 0, t0, start = rte_rdtsc();
 	unsigned int work;
 
+	r->last_progress = start;
 	c->want = want;
 	c->have_ctl = false;
 	while (!c->have_ctl) {
@@ -433,8 +447,8 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 		work += raw_gen(r, RAW_TX_BURST);
 		work += raw_flush(r);
 		work += raw_poll(r, cl_ev, c);
-		raw_account(r, t0, work);
-		if (rte_rdtsc() - start > r->timeout) {
+		/* A retried request is bounded in total; an answer by silence. */
+		if (raw_account(r, t0, work) < 0 || (resend && rte_rdtsc() - start > r->timeout)) {
 			perf_error("%s: no answer from the server on %s within %u s", what,
 				   r->port->name, r->p->timeout_s);
 			return -1;
@@ -561,7 +575,13 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	m.count = rte_cpu_to_be_64(p->duration ? 0 : p->iters);
 	m.window = rte_cpu_to_be_32(RTE_MAX(1u, p->tx_depth / 2));
 	if (p != c->user)
-		m.flags = PERF_CTL_WARMUP;
+		m.flags |= PERF_CTL_WARMUP;
+	c->bidir = p->bidir;
+	if (p->bidir) {
+		m.flags |= PERF_CTL_BIDIR;
+		c->credit_every = RTE_MAX(1u, p->tx_depth / 2);
+		c->rx_count = c->rx_since = 0;
+	}
 	if (cl_exchange(r, c, &m, PERF_MSG_BEGIN_ACK, false, "BEGIN") < 0)
 		return -1;
 	if (rte_be_to_cpu_32(c->ctl.status) != PERF_ST_OK) {
@@ -589,6 +609,11 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 			   r->malformed);
 		return -1;
 	}
+	if (c->bidir && rte_be_to_cpu_64(c->ctl.sent) != c->rx_count) {
+		perf_error("%s: the server streamed %" PRIu64 " messages, %" PRIu64 " arrived",
+			   r->port->name, (uint64_t)rte_be_to_cpu_64(c->ctl.sent), c->rx_count);
+		return -1;
+	}
 	memset(res, 0, sizeof(*res));
 	res->size = size;
 	res->iters = c->issued;
@@ -603,10 +628,24 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 		/* The RESULT covers what no credit did yet. */
 		for (k = c->credited; p->verb != PERF_VERB_READ && k < c->issued; k++)
 			c->completed[k] = t1;
+		if (c->bidir) {
+			/* Both directions, as perftest -b: bytes and messages summed. */
+			res->bytes += c->rx_count * size;
+			res->msg_rate = (double)(c->issued + c->rx_count) * (double)r->hz /
+				(double)(t1 - t0);
+		} else {
+			res->msg_rate = (double)c->issued * (double)r->hz / (double)(t1 - t0);
+		}
 		res->bw_avg = (double)res->bytes * (double)r->hz / (double)(t1 - t0);
-		res->msg_rate = (double)c->issued * (double)r->hz / (double)(t1 - t0);
 		if (!p->no_peak)
 			res->bw_peak = perf_peak_bw(c->posted, c->completed, c->issued, size);
+		/*
+		 * -b: the incoming direction has no post times here, so its share
+		 * of the peak is its average.
+		 */
+		if (!p->no_peak && c->bidir)
+			res->bw_peak += (double)(c->rx_count * size) * (double)r->hz /
+				(double)(t1 - t0);
 	} else {
 		res->samples = c->samples;
 		res->nb_samples = c->done;
@@ -619,6 +658,9 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 struct sv {
 	const struct perf_params *p;
 	bool in_test, bye, result_due, warmup;
+	bool bidir, end_seen;         /* -b: we stream too, until tx_target or END */
+	uint64_t tx_target, sent, credited;
+	uint32_t depth;
 	uint32_t window;
 	uint64_t received, bytes, since_credit;
 	uint64_t t_start;
@@ -642,7 +684,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 	struct sv *s = ctx;
 	const struct perf_params *p = s->p;
 	struct perf_ctl c;
-	uint32_t size;
+	uint32_t size, delta;
 
 	switch (ev->type) {
 	case EV_MSG_DONE:
@@ -664,6 +706,10 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 		s->resp[s->resp_head++ % RAW_RESP_RING] = ev->value;
 		break;
 	case EV_CREDIT:
+		if (s->in_test && s->bidir) {
+			delta = ev->value - (uint32_t)s->credited;
+			s->credited += RTE_MIN((uint64_t)delta, s->sent - s->credited);
+		}
 		break;
 	case EV_CTL:
 		switch (rte_be_to_cpu_16(ev->ctl->type)) {
@@ -699,7 +745,13 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			s->received = s->bytes = s->since_credit = 0;
 			s->resp_head = s->resp_tail = 0;
 			s->in_test = true;
-			s->warmup = ev->ctl->flags == PERF_CTL_WARMUP;
+			s->warmup = (ev->ctl->flags & PERF_CTL_WARMUP) != 0;
+			s->bidir = (ev->ctl->flags & PERF_CTL_BIDIR) != 0 &&
+				p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ;
+			s->tx_target = rte_be_to_cpu_64(ev->ctl->count);
+			s->sent = s->credited = 0;
+			s->end_seen = false;
+			s->depth = 2 * s->window;
 			s->result_due = false;
 			/* The phase starts with this iteration, which counts. */
 			r->busy = 0;
@@ -709,6 +761,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 		case PERF_MSG_END:
 			/* Everything the client sent is in (one link, in order). */
 			s->result_due = true;
+			s->end_seen = true;
 			break;
 		case PERF_MSG_BYE:
 			perf_ctl_init(&c, PERF_MSG_BYE_ACK, p, 0);
@@ -720,6 +773,23 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 		}
 		break;
 	}
+}
+
+static bool
+sv_can_issue(const struct sv *s)
+{
+	if (s->sent - s->credited >= s->depth)
+		return false;
+	return s->tx_target ? s->sent < s->tx_target : !s->end_seen;
+}
+
+/* -b: has the server sent all it will send? (Then RESULT may follow.) */
+static bool
+sv_stream_done(const struct sv *s)
+{
+	if (!s->bidir)
+		return true;
+	return s->tx_target ? s->sent >= s->tx_target : s->end_seen;
 }
 
 static void
@@ -735,6 +805,7 @@ sv_result(struct raw *r, struct sv *s)
 		c.count = rte_cpu_to_be_64(s->resp_tail);
 	c.busy = rte_cpu_to_be_64(r->busy);
 	c.total = rte_cpu_to_be_64(rte_rdtsc() - s->t_start);
+	c.sent = rte_cpu_to_be_64(s->sent);
 	sv_reply(r, &c);
 	s->in_test = false;
 	s->result_due = false;
@@ -770,7 +841,22 @@ raw_server(struct raw *r)
 			made += k;
 		}
 		work += made;
-		if (s.result_due && raw_tx_idle(r) && s.resp_tail == s.resp_head) {
+		/* -b: stream our own messages within the client's credits. */
+		made = 0;
+		while (s.in_test && s.bidir && made < RAW_TX_BURST) {
+			if (!r->tx_active) {
+				if (!sv_can_issue(&s))
+					break;
+				raw_start_msg(r, (uint32_t)s.sent++);
+			}
+			k = raw_gen(r, RAW_TX_BURST - made);
+			if (k == 0)
+				break;
+			made += k;
+		}
+		work += made;
+		if (s.result_due && raw_tx_idle(r) && s.resp_tail == s.resp_head &&
+		    sv_stream_done(&s)) {
 			sv_result(r, &s);
 			work++;
 		}
@@ -916,8 +1002,9 @@ raw_run(const struct perf_params *p)
 	struct raw *r;
 	int rc;
 
-	if (p->bidir) {
-		perf_error("-b: bidirectional runs are not implemented for --raw yet");
+	if (p->bidir && p->verb == PERF_VERB_READ) {
+		perf_error("-b: read_bw in both directions is not implemented (write_bw and "
+			   "send_bw take -b)");
 		return PERF_EXIT_USAGE;
 	}
 	r = calloc(1, sizeof(*r));

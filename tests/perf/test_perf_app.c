@@ -217,6 +217,7 @@ IWT_CASE(perf_raw_memif_lat_bw)
 		  400 },
 		{ "read_bw", "-s 9000 -n 300 -o 4", 1, 9000, 300 },
 		{ "send_bw", "-s 64 -n 2000 -t 16", 1, 64, 2000 },
+		{ "write_bw", "-s 2048 -n 1000 -b", 1, 2048, 1000 },
 	};
 	char s[1024], c[1024], sock[64], rows[8][512];
 	unsigned int k;
