@@ -18,7 +18,6 @@ load64(const uint8_t *p)
 }
 
 #ifdef __SSE4_2__
-#include <nmmintrin.h>
 /* The crc32 instruction without DPDK's per-call algorithm switch and volatile asm. */
 #define CRC8B(v, p) ((uint32_t)_mm_crc32_u64((v), load64(p)))
 #else
@@ -71,9 +70,10 @@ iw_crc32c_update_multi(struct iw_crc32c *c, const void *const *bufs, const uint3
 		lanes4(v, p, common);
 		/* each lane's tail */
 		for (k = 0; k < lanes; k++) {
-			if (lens[base + k] > common)
-				v[k] = rte_hash_crc(p[k] + common, lens[base + k] - common, v[k]);
 			c[base + k].v = v[k];
+			if (lens[base + k] > common)
+				iw_crc32c_update(&c[base + k], p[k] + common,
+						lens[base + k] - common);
 		}
 	}
 }

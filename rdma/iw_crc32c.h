@@ -4,8 +4,8 @@
 
 /**
  * @file
- * CRC32c (Castagnoli) for MPA FPDUs, on DPDK's rte_hash_crc (SSE4.2 crc32
- * instruction where the CPU has it).
+ * CRC32c (Castagnoli) for MPA FPDUs: the SSE4.2 crc32 instruction when the
+ * build targets it (DPDK's x86 builds do), DPDK's rte_hash_crc() otherwise.
  *
  * MPA's CRC is the iSCSI one (RFC 3720 appendix B.4): seed ~0, reflected, final
  * inversion; it goes on the wire little-endian (iw_mpa_crc_put()). FPDUs span
@@ -19,6 +19,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
 
 #include <rte_hash_crc.h>
 
@@ -48,7 +52,34 @@ static inline void
 iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+#ifdef __SSE4_2__
+	/*
+	 * The same crc32 instruction rte_hash_crc() uses, without its per-word
+	 * algorithm switch (the build targets SSE4.2 already): a third fewer
+	 * instructions on FPDU-sized buffers.
+	 */
+	uint64_t v = c->v, w;
+	uint32_t w4;
+	uint16_t w2;
 
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		v = _mm_crc32_u64(v, w);
+	}
+	if (len & 4) {
+		memcpy(&w4, p, 4);
+		v = _mm_crc32_u32((uint32_t)v, w4);
+		p += 4;
+	}
+	if (len & 2) {
+		memcpy(&w2, p, 2);
+		v = _mm_crc32_u16((uint32_t)v, w2);
+		p += 2;
+	}
+	if (len & 1)
+		v = _mm_crc32_u8((uint32_t)v, *p);
+	c->v = (uint32_t)v;
+#else
 	while (len > UINT32_MAX) {
 		c->v = rte_hash_crc(p, UINT32_MAX & ~7u, c->v);
 		p += UINT32_MAX & ~7u;
@@ -56,6 +87,7 @@ iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
 	}
 	if (len > 0)
 		c->v = rte_hash_crc(p, (uint32_t)len, c->v);
+#endif
 }
 
 /** @return the finished CRC32c value (host order; store with iw_mpa_crc_put()). */

@@ -85,7 +85,7 @@ rx_get_marker(struct iw_fpdu_rx *rx, const uint8_t *p, size_t left, size_t *used
 
 	if (rx->mkr_got == 0 && !rx->in_fpdu)
 		fpdu_begin(rx);		/* an FPDU right behind a marker starts at it */
-	if (!in_crc_field(rx))
+	if (rx->crc_on && !in_crc_field(rx))
 		iw_crc32c_update(&rx->crc, p, take);
 	memcpy(rx->mkr + rx->mkr_got, p, take);
 	rx->mkr_got += take;
@@ -119,7 +119,8 @@ rx_get_hdr(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *used,
 				iw_opcode_table[rx->hbuf[3] & IW_RDMAP_OPCODE_MASK].hdr_len;
 		take = RTE_MIN((uint32_t)(room - *used), target - rx->got);
 		memcpy(rx->hbuf + rx->got, p + *used, take);
-		iw_crc32c_update(&rx->crc, p + *used, take);
+		if (rx->crc_on)
+			iw_crc32c_update(&rx->crc, p + *used, take);
 		rx->got += take;
 		*used += take;
 		if (rx->got >= IW_MPA_LEN_FIELD)
@@ -152,7 +153,8 @@ rx_get_data(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *used,
 	struct iw_term_cause cause;
 	uint32_t take = RTE_MIN((uint32_t)room, rx->payload_len - rx->payload_done);
 
-	iw_crc32c_update(&rx->crc, p, take);
+	if (rx->crc_on)
+		iw_crc32c_update(&rx->crc, p, take);
 	if (ops->on_data != NULL &&
 			ops->on_data(ctx, &rx->hdr, rx->payload_done, p, take, &cause) < 0) {
 		*used = take;
@@ -176,7 +178,7 @@ rx_get_trailer(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *use
 	uint32_t need = pad + IW_MPA_CRC_LEN;
 	uint32_t take = RTE_MIN((uint32_t)room, need - rx->got);
 
-	if (rx->got < pad)
+	if (rx->crc_on && rx->got < pad)
 		iw_crc32c_update(&rx->crc, p, RTE_MIN(take, pad - rx->got));
 	memcpy(rx->trailer + rx->got, p, take);
 	rx->got += take;
@@ -184,7 +186,7 @@ rx_get_trailer(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *use
 	if (rx->got < need)
 		return -EAGAIN;
 	rx->crc_wire = iw_mpa_crc_get(rx->trailer + pad);
-	rx->crc_calc = iw_crc32c_final(&rx->crc);
+	rx->crc_calc = rx->crc_on ? iw_crc32c_final(&rx->crc) : 0;
 	if (rx->crc_on && rx->crc_wire != rx->crc_calc) {
 		rx->crc_errors++;
 		return terminate(rx, ops, ctx, IW_LAYER_LLP, IW_LLP_ET_MPA, IW_LLP_EC_CRC);
@@ -196,6 +198,61 @@ rx_get_trailer(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *use
 	if (ops->on_end != NULL)
 		ops->on_end(ctx, &rx->hdr);
 	return 0;
+}
+
+/*
+ * Fast path: a whole FPDU in hand at the start of the chunk, no markers (the
+ * common case: TCP segments carry whole FPDUs). Same events, same state as the
+ * state machine would produce, with one CRC pass and no header copy loop.
+ * @return bytes consumed (> 0); 0 to let the state machine do it; -EPROTO.
+ */
+static int
+rx_fast_fpdu(struct iw_fpdu_rx *rx, const uint8_t *p, size_t left,
+		const struct iw_fpdu_rx_ops *ops, void *ctx)
+{
+	struct iw_term_cause cause;
+	uint32_t ulpdu, flen, pad;
+	int hl;
+
+	ulpdu = (uint32_t)(p[0] << 8 | p[1]);
+	flen = iw_mpa_fpdu_len(ulpdu);
+	if (left < flen)
+		return 0;
+	hl = iw_hdr_parse(p + IW_MPA_LEN_FIELD, ulpdu, ulpdu, &rx->hdr, &cause);
+	if (hl <= 0)
+		return 0;	/* the state machine reports it */
+	pad = iw_mpa_pad(ulpdu);
+	fpdu_begin(rx);
+	memcpy(rx->hbuf, p, IW_MPA_LEN_FIELD + (uint32_t)hl);
+	rx->ulpdu_len = (uint16_t)ulpdu;
+	rx->got = IW_MPA_LEN_FIELD + (uint32_t)hl;
+	rx->hdr_parsed = true;
+	rx->payload_len = ulpdu - (uint32_t)hl;
+	rx->payload_done = 0;
+	if (rx->crc_on)
+		iw_crc32c_update(&rx->crc, p, IW_MPA_LEN_FIELD + ulpdu + pad);
+	if (ops->on_hdr != NULL && ops->on_hdr(ctx, &rx->hdr, rx->payload_len, &cause) < 0)
+		return terminate_cause(rx, ops, ctx, &cause);
+	if (rx->payload_len > 0) {
+		if (ops->on_data != NULL && ops->on_data(ctx, &rx->hdr, 0,
+				p + IW_MPA_LEN_FIELD + hl, rx->payload_len, &cause) < 0)
+			return terminate_cause(rx, ops, ctx, &cause);
+		rx->payload_done = rx->payload_len;
+	}
+	rx->crc_wire = iw_mpa_crc_get(p + IW_MPA_LEN_FIELD + ulpdu + pad);
+	rx->crc_calc = rx->crc_on ? iw_crc32c_final(&rx->crc) : 0;
+	if (rx->crc_on && rx->crc_wire != rx->crc_calc) {
+		rx->state = IW_RX_GET_TRAILER;
+		rx->crc_errors++;
+		return terminate(rx, ops, ctx, IW_LAYER_LLP, IW_LLP_ET_MPA, IW_LLP_EC_CRC);
+	}
+	rx->fpdus++;
+	rx->in_fpdu = false;
+	rx->got = 0;
+	rx->pos += flen;
+	if (ops->on_end != NULL)
+		ops->on_end(ctx, &rx->hdr);
+	return (int)flen;
 }
 
 int
@@ -229,6 +286,16 @@ iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 		used = 0;
 		switch (rx->state) {
 		case IW_RX_GET_HDR:
+			if (!rx->markers_on && !rx->in_fpdu && left >= IW_MPA_LEN_FIELD) {
+				rc = rx_fast_fpdu(rx, p, left, ops, ctx);
+				if (rc < 0)
+					return rc;
+				if (rc > 0) {
+					p += rc;
+					left -= (size_t)rc;
+					continue;
+				}
+			}
 			rc = rx_get_hdr(rx, p, room, &used, ops, ctx);
 			break;
 		case IW_RX_GET_DATA_START:

@@ -130,6 +130,22 @@ iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct i
 	hbuf[0] = (uint8_t)(ulpdu >> 8);
 	hbuf[1] = ulpdu & 0xff;
 
+	if (!tx->markers_on) {
+		/* contiguous FPDU: copy, then one CRC pass over it */
+		uint32_t n = IW_MPA_LEN_FIELD + (uint32_t)hl, pad = iw_mpa_pad(ulpdu);
+
+		memcpy(out, hbuf, n);
+		for (i = 0; i < nseg; i++) {
+			memcpy(out + n, segs[i].addr, segs[i].len);
+			n += segs[i].len;
+		}
+		memset(out + n, 0, pad);
+		n += pad;
+		iw_mpa_crc_put(out + n, tx->crc_on ? iw_crc32c(out, n) : 0);
+		tx->pos += wire;
+		return (int)wire;
+	}
+
 	e.out = out;
 	e.n = 0;
 	e.pos = tx->pos;
