@@ -37,6 +37,9 @@ struct ktcp {
 	char peer[96];
 	uint8_t *buf;
 	uint32_t buf_len;
+	/* Bytes a bidirectional run read past its end (the next BEGIN): read first. */
+	uint8_t *back;
+	size_t back_len, back_off;
 };
 
 static int
@@ -75,7 +78,20 @@ recv_all(struct ktcp *k, void *data, size_t len)
 {
 	uint8_t *d = data;
 	ssize_t n;
+	size_t b;
 
+	if (k->back_off < k->back_len) {
+		b = RTE_MIN(len, k->back_len - k->back_off);
+		memcpy(d, k->back + k->back_off, b);
+		k->back_off += b;
+		d += b;
+		len -= b;
+		if (k->back_off == k->back_len) {
+			free(k->back);
+			k->back = NULL;
+			k->back_len = k->back_off = 0;
+		}
+	}
 	while (len > 0) {
 		n = recv(k->fd, d, len, MSG_WAITALL);
 		if (n < 0 && errno == EINTR)
@@ -257,6 +273,294 @@ recv_credit(struct ktcp *k, struct ktcp_arrays *ts, struct perf_ctl *ctl)
 	return 0;
 }
 
+/*
+ * -b: both directions at once, on one thread: a non-blocking socket, poll(),
+ * a buffered parser of what comes in (records start with their type byte:
+ * 'D'/'E' a whole message, 'C' a credit, 'I' a control record) and a writer
+ * that never cuts a message to send a credit. The client ends its stream with
+ * an 'E' message; the server ends its stream with RESULT once it has the
+ * client's 'E' and has sent all of its own.
+ */
+struct duplex {
+	struct ktcp *k;
+	bool client;
+	uint32_t size, credit_every;
+	uint64_t target, deadline, depth;
+	uint64_t issued, credited, rx_count, rx_since;
+	bool data_active, end_queued, peer_end, credit_due;
+	bool fin_queued, fin_seen;         /* 'F': the client's last credit is out */
+	uint32_t data_off;
+	uint8_t cred[CREDIT_LEN];
+	uint32_t cred_len, cred_off;
+	struct perf_ctl out_ctl, in_ctl;
+	uint32_t ctl_len, ctl_off;
+	uint8_t *in;
+	size_t in_len, in_cap;
+	struct ktcp_arrays *ts;
+};
+
+static int
+dx_record(struct duplex *d, const uint8_t *rec)
+{
+	uint32_t count, delta;
+	uint64_t now;
+
+	switch (rec[0]) {
+	case 'D':
+		d->rx_count++;
+		if (++d->rx_since >= d->credit_every) {
+			d->rx_since = 0;
+			d->credit_due = true;
+		}
+		return 0;
+	case 'E':
+		if (d->client)
+			break;
+		d->peer_end = true;
+		return 0;
+	case 'C':
+		memcpy(&count, rec + 4, sizeof(count));
+		delta = rte_be_to_cpu_32(count) - (uint32_t)d->credited;
+		now = rte_rdtsc();
+		while (delta-- > 0 && d->credited < d->issued) {
+			if (d->client)
+				d->ts->completed[d->credited] = now;
+			d->credited++;
+		}
+		return 0;
+	case 'F':
+		if (d->client)
+			break;
+		d->fin_seen = true;
+		return 0;
+	case 'I':
+		if (!d->client)
+			break;
+		memcpy(&d->in_ctl, rec, sizeof(d->in_ctl));
+		if (!perf_ctl_valid(&d->in_ctl) ||
+		    rte_be_to_cpu_16(d->in_ctl.type) != PERF_MSG_RESULT)
+			break;
+		d->peer_end = true;
+		return 0;
+	default:
+		break;
+	}
+	perf_error("%s: unexpected record (type 0x%02x) in a bidirectional run", d->k->peer,
+		   rec[0]);
+	return -1;
+}
+
+static int
+dx_read(struct duplex *d)
+{
+	size_t need, off = 0;
+	ssize_t n;
+
+	n = recv(d->k->fd, d->in + d->in_len, d->in_cap - d->in_len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0)
+		return io_error(d->k, "receive from", n);
+	d->in_len += (size_t)n;
+	while (off < d->in_len) {
+		switch (d->in[off]) {
+		case 'D':
+		case 'E':
+			need = d->size;
+			break;
+		case 'C':
+		case 'F':
+			need = CREDIT_LEN;
+			break;
+		default:
+			need = sizeof(struct perf_ctl);
+			break;
+		}
+		if (d->in_len - off < need)
+			break;
+		if (dx_record(d, d->in + off) < 0)
+			return -1;
+		off += need;
+		if (!d->client && d->fin_seen && off < d->in_len) {
+			/* The phase is over: what follows is the next BEGIN. */
+			d->k->back = malloc(d->in_len - off);
+			if (d->k->back == NULL) {
+				perf_error("out of memory");
+				return -1;
+			}
+			memcpy(d->k->back, d->in + off, d->in_len - off);
+			d->k->back_len = d->in_len - off;
+			d->k->back_off = 0;
+			d->in_len = 0;
+			return 0;
+		}
+	}
+	memmove(d->in, d->in + off, d->in_len - off);
+	d->in_len -= off;
+	return 0;
+}
+
+static bool
+dx_stream_done(const struct duplex *d)
+{
+	if (d->target)
+		return d->issued >= d->target;
+	return d->client ? rte_rdtsc() >= d->deadline : d->peer_end;
+}
+
+/* Send what can go without blocking; returns -1 on error. */
+static int
+dx_write(struct duplex *d)
+{
+	ssize_t n;
+	uint32_t cnt;
+
+	for (;;) {
+		if (!d->data_active && d->client && d->peer_end && !d->fin_queued &&
+		    !d->credit_due && d->cred_len == 0) {
+			/* RESULT is in: no credit follows this record. */
+			memset(d->cred, 0, sizeof(d->cred));
+			d->cred[0] = 'F';
+			d->cred_len = CREDIT_LEN;
+			d->cred_off = 0;
+			d->fin_queued = true;
+		}
+		if (!d->data_active && d->credit_due && d->cred_off == d->cred_len) {
+			memset(d->cred, 0, sizeof(d->cred));
+			d->cred[0] = 'C';
+			cnt = rte_cpu_to_be_32((uint32_t)d->rx_count);
+			memcpy(d->cred + 4, &cnt, sizeof(cnt));
+			d->cred_len = CREDIT_LEN;
+			d->cred_off = 0;
+			d->credit_due = false;
+		}
+		if (d->cred_off < d->cred_len) {
+			n = send(d->k->fd, d->cred + d->cred_off, d->cred_len - d->cred_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			d->cred_off += (uint32_t)n;
+			if (d->cred_off == d->cred_len)
+				d->cred_off = d->cred_len = 0;
+			continue;
+		}
+		if (d->ctl_off < d->ctl_len) {
+			n = send(d->k->fd, (uint8_t *)&d->out_ctl + d->ctl_off,
+				 d->ctl_len - d->ctl_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			d->ctl_off += (uint32_t)n;
+			continue;
+		}
+		if (!d->data_active) {
+			if (!dx_stream_done(d) && d->issued - d->credited < d->depth) {
+				if (d->client &&
+				    (ts_grow(&d->ts->posted, &d->ts->cap_p, d->issued + 1) < 0 ||
+				     ts_grow(&d->ts->completed, &d->ts->cap_c, d->issued + 1) < 0)) {
+					perf_error("out of memory for the timestamps of %" PRIu64
+						   " messages", d->issued);
+					return -1;
+				}
+				if (d->client)
+					d->ts->posted[d->issued] = rte_rdtsc();
+				d->issued++;
+				d->k->buf[0] = 'D';
+			} else if (dx_stream_done(d) && !d->end_queued && d->client) {
+				d->k->buf[0] = 'E';
+				d->end_queued = true;
+			} else {
+				return 0;   /* window full, or nothing left */
+			}
+			d->data_active = true;
+			d->data_off = 0;
+		}
+		n = send(d->k->fd, d->k->buf + d->data_off, d->size - d->data_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		d->data_off += (uint32_t)n;
+		if (d->data_off == d->size)
+			d->data_active = false;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	return io_error(d->k, "send to", n);
+}
+
+/* The server's RESULT goes out once its stream is over and the client's 'E' is in. */
+static void
+dx_server_result(struct duplex *d, uint64_t c0, uint64_t t0)
+{
+	const struct perf_params *p = d->k->p;
+
+	perf_ctl_init(&d->out_ctl, PERF_MSG_RESULT, p, d->size);
+	d->out_ctl.count = rte_cpu_to_be_64(d->rx_count);
+	d->out_ctl.bytes = rte_cpu_to_be_64((d->rx_count + d->issued) * d->size);
+	d->out_ctl.busy = rte_cpu_to_be_64((uint64_t)((double)(perf_thread_cpu_ns() - c0) *
+						      (double)perf_tsc_hz() / 1e9));
+	d->out_ctl.total = rte_cpu_to_be_64(rte_rdtsc() - t0);
+	d->out_ctl.sent = rte_cpu_to_be_64(d->issued);
+	d->ctl_len = sizeof(d->out_ctl);
+	d->ctl_off = 0;
+	d->end_queued = true;
+}
+
+static int
+dx_run(struct duplex *d)
+{
+	uint64_t c0 = perf_thread_cpu_ns(), t0 = rte_rdtsc();
+	struct pollfd pfd = { .fd = d->k->fd };
+	int fl, rc = -1, n;
+
+	d->in_cap = (size_t)d->size + 65536;
+	d->in = malloc(d->in_cap);
+	if (d->in == NULL) {
+		perf_error("out of memory for a %zu-byte receive buffer", d->in_cap);
+		return -1;
+	}
+	fl = fcntl(d->k->fd, F_GETFL);
+	fcntl(d->k->fd, F_SETFL, fl | O_NONBLOCK);
+	for (;;) {
+		if (dx_write(d) < 0)
+			goto out;
+		if (!d->client && !d->end_queued && d->peer_end && dx_stream_done(d) &&
+		    !d->data_active && d->cred_len == 0) {
+			dx_server_result(d, c0, t0);
+			continue;
+		}
+		if (d->client ? d->peer_end && !d->data_active && d->end_queued && d->fin_queued &&
+		    d->cred_len == 0 :
+		    d->end_queued && d->ctl_off == d->ctl_len && d->fin_seen) {
+			rc = 0;
+			break;
+		}
+		pfd.events = POLLIN;
+		if (d->data_active || d->cred_len || d->ctl_off < d->ctl_len || d->credit_due ||
+		    (d->client && d->peer_end && !d->fin_queued) ||
+		    (!dx_stream_done(d) && d->issued - d->credited < d->depth))
+			pfd.events |= POLLOUT;
+		n = poll(&pfd, 1, (int)d->k->p->timeout_s * 1000);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			perf_error("%s: the peer was silent for %u s (bidirectional: %" PRIu64
+				   " sent, %" PRIu64 " credited, %" PRIu64 " received)", d->k->peer,
+				   d->k->p->timeout_s, d->issued, d->credited, d->rx_count);
+			goto out;
+		}
+		if (n < 0) {
+			perf_error("poll: %s", strerror(errno));
+			goto out;
+		}
+		if ((pfd.revents & (POLLIN | POLLERR | POLLHUP)) && dx_read(d) < 0)
+			goto out;
+	}
+out:
+	fcntl(d->k->fd, F_SETFL, fl);
+	free(d->in);
+	return rc;
+}
+
 static int
 client_pattern(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_arrays *ts,
 	       uint64_t *n_out)
@@ -333,7 +637,7 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	    bool warmup)
 {
 	const struct perf_params *p = k->p;
-	uint64_t t0, t1, c0, c1, n = 0, hz = perf_tsc_hz(), got;
+	uint64_t t0, t1, c0, c1, n = 0, hz = perf_tsc_hz(), got, rx = 0;
 	uint8_t end[REQ_LEN] = { 'E' };
 	struct perf_ctl c;
 	int rc;
@@ -346,7 +650,9 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	c.count = rte_cpu_to_be_64(p->duration ? 0 : p->iters);
 	c.window = rte_cpu_to_be_32(RTE_MAX(1u, p->tx_depth / 2));
 	if (warmup)
-		c.flags = PERF_CTL_WARMUP;
+		c.flags |= PERF_CTL_WARMUP;
+	if (p->bidir)
+		c.flags |= PERF_CTL_BIDIR;
 	if (send_all(k, &c, sizeof(c)) < 0 || recv_ctl(k, &c, PERF_MSG_BEGIN_ACK) < 0)
 		return -1;
 	if (rte_be_to_cpu_32(c.status) != PERF_ST_OK) {
@@ -364,7 +670,28 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 		r->samples = ts->completed;
 		ts->completed = NULL;
 	}
-	if (client_pattern(k, size, r, ts, &n) < 0) {
+	if (p->bidir) {
+		struct duplex d = {
+			.k = k, .client = true, .size = size,
+			.credit_every = RTE_MAX(1u, p->tx_depth / 2),
+			.target = p->duration ? 0 : p->iters,
+			.deadline = t0 + (uint64_t)p->duration * hz, .depth = p->tx_depth,
+		};
+
+		d.ts = ts;
+		if (dx_run(&d) < 0)
+			return -1;
+		c = d.in_ctl;
+		n = d.issued;
+		ts->credited = d.credited;
+		ts->issued = d.issued;
+		if (rte_be_to_cpu_64(c.sent) != d.rx_count) {
+			perf_error("server %s streamed %" PRIu64 " messages, %" PRIu64 " arrived",
+				   k->peer, (uint64_t)rte_be_to_cpu_64(c.sent), d.rx_count);
+			return -1;
+		}
+		rx = d.rx_count;
+	} else if (client_pattern(k, size, r, ts, &n) < 0) {
 		if (p->kind == PERF_KIND_LAT) {
 			ts->completed = r->samples;
 			r->samples = NULL;
@@ -372,7 +699,9 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 		return -1;
 	}
 	/* The end marker: a whole message (write/send) or a request (read). */
-	if (p->verb == PERF_VERB_READ) {
+	if (p->bidir) {
+		/* dx_run() sent 'E' and has the RESULT. */
+	} else if (p->verb == PERF_VERB_READ) {
 		if (send_all(k, end, sizeof(end)) < 0)
 			return -1;
 	} else {
@@ -380,7 +709,9 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 		if (send_all(k, k->buf, size) < 0)
 			return -1;
 	}
-	if (p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ) {
+	if (p->bidir) {
+		/* RESULT already in c. */
+	} else if (p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ) {
 		while ((rc = recv_credit(k, ts, &c)) == 0)
 			;
 		if (rc < 0)
@@ -411,10 +742,14 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	r->peer_cpu.total = rte_be_to_cpu_64(c.total);
 	r->peer_bytes = rte_be_to_cpu_64(c.bytes);
 	if (p->kind == PERF_KIND_BW) {
+		/* -b sums both directions, as perftest; see the raw transport. */
+		r->bytes += rx * size;
 		r->bw_avg = (double)r->bytes * (double)hz / (double)(t1 - t0);
-		r->msg_rate = (double)n * (double)hz / (double)(t1 - t0);
+		r->msg_rate = (double)(n + rx) * (double)hz / (double)(t1 - t0);
 		if (!p->no_peak)
 			r->bw_peak = perf_peak_bw(ts->posted, ts->completed, n, size);
+		if (!p->no_peak && p->bidir)
+			r->bw_peak += (double)(rx * size) * (double)hz / (double)(t1 - t0);
 	} else {
 		r->nb_samples = n;
 	}
@@ -474,6 +809,7 @@ out:
 	if (k.fd >= 0)
 		close(k.fd);
 	free(k.buf);
+	free(k.back);
 	free(ts.posted);
 	free(ts.completed);
 	return rc;
@@ -530,7 +866,7 @@ ktcp_accept(struct ktcp *k)
 
 /* Serve one size: count what arrives until the end marker, then RESULT. */
 static int
-server_size(struct ktcp *k, uint32_t size, uint32_t window)
+server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t count)
 {
 	const struct perf_params *p = k->p;
 	uint64_t n = 0, t0, c0, hz = perf_tsc_hz();
@@ -539,6 +875,14 @@ server_size(struct ktcp *k, uint32_t size, uint32_t window)
 	rte_be32_t cnt;
 	struct perf_ctl c;
 
+	if (bidir) {
+		struct duplex d = {
+			.k = k, .client = false, .size = size, .credit_every = window,
+			.target = count, .depth = 2 * (uint64_t)window,
+		};
+
+		return dx_run(&d);
+	}
 	c0 = perf_thread_cpu_ns();
 	t0 = rte_rdtsc();
 	for (;;) {
@@ -585,7 +929,8 @@ ktcp_server(const struct perf_params *p)
 	int rc = PERF_EXIT_FAIL;
 	uint8_t verb, kind;
 	uint16_t type;
-	bool warmup;
+	bool warmup, bidir;
+	uint64_t count;
 
 	if (ktcp_accept(&k) < 0)
 		goto out;
@@ -605,6 +950,9 @@ ktcp_server(const struct perf_params *p)
 		size = rte_be_to_cpu_32(c.size);
 		window = RTE_MAX(1u, rte_be_to_cpu_32(c.window));
 		warmup = (c.flags & PERF_CTL_WARMUP) != 0;
+		bidir = (c.flags & PERF_CTL_BIDIR) != 0 && p->kind == PERF_KIND_BW &&
+			p->verb != PERF_VERB_READ;
+		count = rte_be_to_cpu_64(c.count);
 		verb = c.verb;
 		kind = c.kind;
 		perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);
@@ -621,7 +969,7 @@ ktcp_server(const struct perf_params *p)
 			perf_error("client %s: no buffer of %u bytes", k.peer, size);
 			goto out;
 		}
-		if (send_all(&k, &c, sizeof(c)) < 0 || server_size(&k, size, window) < 0)
+		if (send_all(&k, &c, sizeof(c)) < 0 || server_size(&k, size, window, bidir, count) < 0)
 			goto out;
 		if (!warmup)
 			sizes++;
@@ -635,14 +983,16 @@ out:
 	if (k.fd >= 0)
 		close(k.fd);
 	free(k.buf);
+	free(k.back);
 	return rc;
 }
 
 static int
 ktcp_run(const struct perf_params *p)
 {
-	if (p->bidir) {
-		perf_error("-b: bidirectional runs are not implemented for --kernel-tcp yet");
+	if (p->bidir && p->verb == PERF_VERB_READ) {
+		perf_error("-b: read_bw in both directions is not implemented (write_bw and "
+			   "send_bw take -b)");
 		return PERF_EXIT_USAGE;
 	}
 	return p->server != NULL ? ktcp_client(p) : ktcp_server(p);

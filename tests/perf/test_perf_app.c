@@ -172,6 +172,14 @@ IWT_CASE(perf_kernel_tcp_lat_bw_loopback)
 		   "JSON has the row: %s", buf);
 	IWT_ASSERT(strstr(buf, "\"cpu_busy_pct\"") != NULL, "JSON has the CPU share");
 
+	/* -b: both directions; the table sums them, rate x size still = average. */
+	IWT_RUN(ktcp_pair("write_bw", "-b -a --size_min 1000 --size_max 4000 -n 400", &cli,
+			  &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 8), 3, "rows for 1000, 2000, 4000");
+	for (i = 0; i < 3; i++)
+		IWT_RUN(check_bw_row(rows[i], 1000ul << i, 400, false));
+	IWT_ASSERT(strstr(srv.out, "served 3 size(s) of write_bw") != NULL, "server summary");
+
 	IWT_RUN(ktcp_pair("read_bw", "-s 2048 -n 300 -o 8 --report_gbits", &cli, &srv));
 	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW_G, rows, 8), 1, "one row");
 	IWT_RUN(check_bw_row(rows[0], 2048, 300, true));
