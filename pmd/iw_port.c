@@ -336,20 +336,20 @@ fail:
 	return NULL;
 }
 
-/* Wait (bounded) until the pollers of other threads have parked. */
-static void
-quiesce(struct iw_port *port)
+int
+iw_port_quiesce(struct iw_port *port)
 {
 	uint64_t deadline, hz = rte_get_timer_hz();
-	int self = rte_gettid();
+	int self = rte_gettid(), rc = 0;
 	uint16_t q;
 
+	if (port == NULL)
+		return -EINVAL;
 	port->quiesce = 1;
 	rte_smp_mb();
 	deadline = rte_get_timer_cycles() + hz * IW_PORT_QUIESCE_MS / 1000;
 	for (q = 0; q < port->nb_queues; q++) {
 		struct iw_port_queue *pq = &port->q[q];
-
 		unsigned int lc = __atomic_load_n(&pq->poller_lcore, __ATOMIC_RELAXED);
 
 		/*
@@ -364,12 +364,17 @@ quiesce(struct iw_port *port)
 		while (!__atomic_load_n(&pq->parked, __ATOMIC_ACQUIRE) &&
 		       rte_get_timer_cycles() < deadline)
 			rte_delay_us_sleep(100);
-		if (!pq->parked)
+		if (!pq->parked) {
 			/* A poller that has been silent this long is not inside a burst. */
-			IW_PORT_LOG(WARNING, "%s: queue %u not parked after %u ms, closing anyway",
-				    port->name, q, IW_PORT_QUIESCE_MS);
+			IW_PORT_LOG(WARNING, "%s: queue %u not parked after %u ms", port->name,
+				    q, IW_PORT_QUIESCE_MS);
+			rc = -ETIMEDOUT;
+			/* Wait for it only once. */
+			pq->parked = 1;
+		}
 	}
 	rte_smp_mb();
+	return rc;
 }
 
 static void
@@ -426,7 +431,7 @@ iw_port_close(struct iw_port *port)
 
 	if (port == NULL)
 		return;
-	quiesce(port);
+	(void)iw_port_quiesce(port);
 	rc = rte_eth_dev_stop(port->port_id);
 	if (rc != 0)
 		IW_PORT_LOG(WARNING, "%s: stop: %s", port->name, rte_strerror(-rc));

@@ -161,6 +161,17 @@ struct iw_port *iw_port_open(const struct iw_port_conf *conf);
  * The caller must not use the port afterwards. NULL is accepted.
  */
 #define IW_PORT_QUIESCE_MS 500
+
+/**
+ * First half of iw_port_close(): set the quiesce flag and wait (bounded) for
+ * the pollers of other threads to park. Quiesce every port of a set of
+ * connected ports (a net_memif pair, both ends of a wire polled by other lcores)
+ * before closing any: a PMD whose peer vanishes under a running poller may
+ * crash (net_memif does). Idempotent.
+ * @return 0, or -ETIMEDOUT if a poller did not park in IW_PORT_QUIESCE_MS
+ *   (the port is quiesced anyway: its burst calls return 0).
+ */
+int iw_port_quiesce(struct iw_port *port);
 void iw_port_close(struct iw_port *port);
 
 /**
