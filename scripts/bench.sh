@@ -29,12 +29,13 @@ BIN=$(cd "$BUILD" && pwd)/apps/perf/iwarp-perf
 OUT=$ROOT/docs/bench
 WORK=$(mktemp -d /tmp/iwarp-bench.XXXXXX)
 TRANSPORTS="raw ktcp"
-TESTS="write_bw write_lat read_bw read_lat send_bw send_lat"
+# write_bw_bidir is write_bw -b: both ways at once, as the seed paper's second figure.
+TESTS="write_bw write_bw_bidir write_lat read_bw read_lat send_bw send_lat"
 SIZES="--size_min 64 --size_max 262144"
 if [ $QUICK = 1 ]; then
 	N_BW=300; N_LAT=300
 else
-	N_BW=2000; N_LAT=2000
+	N_BW=1000; N_LAT=1000
 fi
 EAL="--no-huge -m 512 --no-pci --no-telemetry --log-level=*:warning"
 NS_S=iwbench_s
@@ -57,7 +58,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-iters() { case $1 in *_bw) echo $N_BW ;; *) echo $N_LAT ;; esac; }
+iters() { case $1 in *_bw*) echo $N_BW ;; *) echo $N_LAT ;; esac; }
+# The iwarp-perf test and flags of a TESTS entry.
+perf_test() { echo "${1%_bidir}"; }
+perf_flags() { case $1 in *_bidir) echo "-b" ;; *) echo "" ;; esac; }
 
 # run_pair NAME SERVER_CMD CLIENT_CMD: server in the background, wait for its
 # ready line, client in the foreground (its table is the progress), both bounded.
@@ -92,8 +96,8 @@ run_raw() {
 	local t=$1 sock=$WORK/memif.sock n
 	n=$(iters "$t")
 	rm -f "$sock"
-	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $t --raw --timeout 60"
-	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $t --raw -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/raw_$t.json x"
+	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $(perf_test "$t") --raw --timeout 60"
+	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $(perf_test "$t") --raw $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/raw_$t.json x"
 	echo "raw $t: server: $srv" >>"$CMDS"
 	echo "raw $t: client: $cli" >>"$CMDS"
 	run_pair "raw_$t" "$srv" "$cli"
@@ -116,8 +120,8 @@ ktcp_setup() {
 run_ktcp() {
 	local t=$1 n
 	n=$(iters "$t")
-	local srv="ip netns exec $NS_S taskset -c 0 $BIN $t --kernel-tcp --timeout 60"
-	local cli="ip netns exec $NS_C taskset -c 1 $BIN $t --kernel-tcp -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.json 10.214.0.1"
+	local srv="ip netns exec $NS_S taskset -c 0 $BIN $(perf_test "$t") --kernel-tcp --timeout 60"
+	local cli="ip netns exec $NS_C taskset -c 1 $BIN $(perf_test "$t") --kernel-tcp $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.json 10.214.0.1"
 	echo "ktcp $t: server: $srv" >>"$CMDS"
 	echo "ktcp $t: client: $cli" >>"$CMDS"
 	run_pair "ktcp_$t" "$srv" "$cli"
@@ -183,17 +187,18 @@ def size_label(b):
     return "%d" % b if b < 1024 else "%dK" % (b // 1024)
 
 # Throughput and %CPU against I/O size, as the seed paper's figures.
-for verb in ("write", "read", "send"):
+for bw in [t for t in tests if "_bw" in t]:
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
     for tr in transports:
-        rs = rows[(tr, verb + "_bw")]
+        rs = rows[(tr, bw)]
         ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", label=label.get(tr, tr))
         ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o",
-                 label=label.get(tr, tr) + ", client (sender)")
+                 label=label.get(tr, tr) + ", client")
         ax2.plot(xs(rs), [r["peer_cpu_busy_pct"] for r in rs], marker="x", linestyle="--",
-                 label=label.get(tr, tr) + ", server (receiver)")
+                 label=label.get(tr, tr) + ", server")
     ax1.set_ylabel("Throughput (Gbit/s)")
-    ax1.set_title("%s_bw: throughput and CPU against I/O size" % verb)
+    ax1.set_title("%s: throughput%s and CPU against I/O size"
+                  % (bw, " (both directions summed)" if "bidir" in bw else ""))
     ax1.grid(True, which="both", alpha=0.3)
     ax1.legend()
     ax2.set_ylabel("%CPU (busy share of the core)")
@@ -202,11 +207,11 @@ for verb in ("write", "read", "send"):
     ax2.set_ylim(0, 105)
     ax2.grid(True, which="both", alpha=0.3)
     ax2.legend(fontsize=7)
-    ticks = xs(rows[(transports[0], verb + "_bw")])
+    ticks = xs(rows[(transports[0], bw)])
     ax2.set_xticks(ticks)
     ax2.set_xticklabels([size_label(b) for b in ticks])
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "%s_bw_throughput_cpu.png" % verb), dpi=110)
+    fig.savefig(os.path.join(out, "%s_throughput_cpu.png" % bw), dpi=110)
     plt.close(fig)
 
 fig, ax = plt.subplots(figsize=(8, 5))
@@ -272,7 +277,7 @@ def lat_table(t):
 with open(os.path.join(work, "tables.md"), "w") as f:
     for t in tests:
         f.write("\n### %s\n\n" % t)
-        f.write((bw_table(t) if t.endswith("_bw") else lat_table(t)) + "\n")
+        f.write((bw_table(t) if "_bw" in t else lat_table(t)) + "\n")
 EOF
 
 {
@@ -317,6 +322,10 @@ in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
   loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
   link). Same patterns and the same credits as raw, so a message "completes"
   when the receiver has it in both.
+- **write_bw_bidir** is \`write_bw -b\`: client and server each stream the
+  same number of messages to the other at once; BW and MsgRate sum both
+  directions (as perftest -b). Kernel TCP runs it on one thread per side
+  with a non-blocking socket and poll().
 - Bandwidth: perftest's BW average (bytes over the time from the first post to
   the receiver's final report) in Gbit/s (10^9 bit/s); latency: t_typical is
   the median, half the round trip (read: the whole round trip, as perftest).
@@ -337,6 +346,7 @@ $(cat "$CMDS")
 ## Plots
 
 - ![write_bw](write_bw_throughput_cpu.png)
+- ![write_bw both ways](write_bw_bidir_throughput_cpu.png)
 - ![read_bw](read_bw_throughput_cpu.png)
 - ![send_bw](send_bw_throughput_cpu.png)
 - ![latency](latency.png)

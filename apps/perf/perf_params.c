@@ -96,7 +96,8 @@ perf_usage(FILE *out)
 		"                      MsgRate sum both directions, the peak adds the\n"
 		"                      incoming direction's average\n"
 		"  -N, --noPeak        do not compute the peak bandwidth\n"
-		"  -l, --post_list=N   messages per post (TX burst) (default %u)\n"
+		"  -l, --post_list=N   accepted; these transports post one message at a\n"
+		"                      time (raw packs up to 64 frames per TX burst)\n"
 		"  -o, --outs=N        READ requests in flight, read_bw (default %u)\n"
 		"  -p, --port=N        TCP port, kernel-tcp (default %u)\n"
 		"  --report_gbits      bandwidth in Gb/sec instead of MB/sec\n"
@@ -112,7 +113,7 @@ perf_usage(FILE *out)
 		"\n"
 		"Latency is half the round trip (READ: the whole round trip, as perftest).\n",
 		DEF_SIZE_BW, DEF_SIZE_LAT, DEF_ITERS_BW, DEF_ITERS_LAT, DEF_TX_BW, DEF_RX,
-		DEF_POST_LIST, DEF_OUT_READS, DEF_PORT, DEF_TIMEOUT_S, DEF_SERVER_WAIT_S);
+		DEF_OUT_READS, DEF_PORT, DEF_TIMEOUT_S, DEF_SERVER_WAIT_S);
 }
 
 static int
