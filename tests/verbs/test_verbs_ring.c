@@ -6,11 +6,16 @@
  * windows, CQ overflow, flush on disconnect, many QPs.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+
+#include <rte_ethdev.h>
 
 #include <rte_byteorder.h>
 
 #include "iwt.h"
+#include "iwt_eal.h"
 #include "iwt_verbs.h"
 
 #define AREA (64 * 1024)
@@ -315,12 +320,10 @@ every_opcode(struct iwt_vpair *p, struct side *sd, int s, int r)
 }
 
 static int
-open_connected(struct iwt_vpair *p, const char *name, struct side *sd,
-	       const struct rte_iwarp_conn_param *cp)
+setup_connect(struct iwt_vpair *p, struct side *sd, const struct rte_iwarp_conn_param *cp)
 {
 	int i;
 
-	IWT_ASSERT_EQ(iwt_vpair_open(p, name, 256), 0, "open");
 	for (i = 0; i < 2; i++) {
 		IWT_ASSERT_EQ(iwt_gmem_alloc(&sd[i].mem, MEM_LEN), 0, "gmem");
 		sd[i].mr = rte_iwarp_reg_mr(p->pd[i], sd[i].mem.buf, MEM_LEN, ACC_ALL);
@@ -332,6 +335,14 @@ open_connected(struct iwt_vpair *p, const char *name, struct side *sd,
 	IWT_ASSERT_EQ(iwt_vpair_connect(p, p->qp[0], p->qp[1], cp, NULL, &p->id[0], &p->id[1]),
 		      0, "connect");
 	return IWT_PASS;
+}
+
+static int
+open_connected(struct iwt_vpair *p, const char *name, struct side *sd,
+	       const struct rte_iwarp_conn_param *cp)
+{
+	IWT_ASSERT_EQ(iwt_vpair_open(p, name, 256), 0, "open");
+	return setup_connect(p, sd, cp);
 }
 
 IWT_CASE(verbs_ring_every_opcode_both_ways)
@@ -351,4 +362,128 @@ IWT_CASE(verbs_ring_every_opcode_both_ways)
 	rte_iwarp_disconnect(p.id[0]);
 	iwt_vpair_poll_ms(&p, 50);
 	return iwt_vpair_close(&p);
+}
+
+/* pcap capture of everything port A sends and receives (ethdev callbacks). */
+static FILE *cap_f;
+static uint64_t cap_pkts;
+
+static void
+cap_write(struct rte_mbuf **pkts, uint16_t n)
+{
+	static uint8_t frame[16384];
+	struct timeval tv;
+	uint32_t rec[4];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t len = RTE_MIN(pkts[i]->pkt_len, (uint32_t)sizeof(frame));
+		const void *d = rte_pktmbuf_read(pkts[i], 0, len, frame);
+
+		gettimeofday(&tv, NULL);
+		rec[0] = (uint32_t)tv.tv_sec;
+		rec[1] = (uint32_t)tv.tv_usec;
+		rec[2] = len;
+		rec[3] = pkts[i]->pkt_len;
+		fwrite(rec, sizeof(rec), 1, cap_f);
+		fwrite(d, len, 1, cap_f);
+		cap_pkts++;
+	}
+}
+
+static uint16_t
+cap_rx(uint16_t port, uint16_t q, struct rte_mbuf **pkts, uint16_t n, uint16_t max, void *arg)
+{
+	RTE_SET_USED(port);
+	RTE_SET_USED(q);
+	RTE_SET_USED(max);
+	RTE_SET_USED(arg);
+	cap_write(pkts, n);
+	return n;
+}
+
+static uint16_t
+cap_tx(uint16_t port, uint16_t q, struct rte_mbuf **pkts, uint16_t n, void *arg)
+{
+	RTE_SET_USED(port);
+	RTE_SET_USED(q);
+	RTE_SET_USED(arg);
+	cap_write(pkts, n);
+	return n;
+}
+
+static int
+count_in(const char *path, const char *needle, unsigned int *n)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+
+	IWT_ASSERT(f != NULL, "open %s", path);
+	*n = 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, needle) != NULL)
+			(*n)++;
+	fclose(f);
+	return IWT_PASS;
+}
+
+IWT_CASE(verbs_ring_pcap_tshark_decode)
+{
+	static const uint32_t ghdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	const struct rte_eth_rxtx_callback *rcb, *tcb;
+	struct rte_iwarp_dev_stats sa, sb;
+	struct iwt_vpair p;
+	struct side sd[2];
+	char pcap[256], txt[300];
+	unsigned int good, bad, malformed, term;
+	int rc;
+
+	if (system("command -v tshark >/dev/null 2>&1") != 0)
+		IWT_SKIP_BECAUSE("tshark not installed");
+	memset(sd, 0, sizeof(sd));
+	snprintf(pcap, sizeof(pcap), "%s/verbs_ring_every_opcode.pcap", iwt_build_dir());
+	snprintf(txt, sizeof(txt), "%s.txt", pcap);
+	cap_f = fopen(pcap, "wb");
+	IWT_ASSERT(cap_f != NULL, "%s", pcap);
+	fwrite(ghdr, sizeof(ghdr), 1, cap_f);
+	IWT_ASSERT_EQ(iwt_vpair_open(&p, "vpc", 256), 0, "open");
+	rcb = rte_eth_add_rx_callback(p.port[0]->port_id, 0, cap_rx, NULL);
+	tcb = rte_eth_add_tx_callback(p.port[0]->port_id, 0, cap_tx, NULL);
+	IWT_ASSERT(rcb != NULL && tcb != NULL, "capture callbacks");
+	IWT_RUN(setup_connect(&p, sd, NULL));
+	IWT_RUN(every_opcode(&p, sd, 0, 1));
+	IWT_RUN(every_opcode(&p, sd, 1, 0));
+	/* end with a TERMINATE on the wire: WRITE to an unknown STag */
+	{
+		struct rte_iwarp_sge sg = { (uintptr_t)sd[0].mem.buf, 16, sd[0].mr->lkey };
+		struct rte_iwarp_send_wr wr = { .wr_id = 99, .sg_list = &sg, .num_sge = 1,
+			.opcode = RTE_IWARP_WR_RDMA_WRITE };
+
+		wr.wr.rdma.rkey = sd[1].mr->rkey + 0x100000;
+		wr.wr.rdma.remote_addr = (uintptr_t)sd[1].mem.buf;
+		IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "violating WRITE");
+		iwt_vpair_poll_ms(&p, 100);
+	}
+	rte_iwarp_dev_stats_get(p.dev[0], &sa);
+	rte_iwarp_dev_stats_get(p.dev[1], &sb);
+	rte_eth_remove_rx_callback(p.port[0]->port_id, 0, rcb);
+	rte_eth_remove_tx_callback(p.port[0]->port_id, 0, tcb);
+	fclose(cap_f);
+	rc = iwt_vpair_close(&p);
+	IWT_ASSERT_EQ(rc, IWT_PASS, "close");
+	IWT_LOG("captured %llu frames, %llu + %llu FPDUs sent", (unsigned long long)cap_pkts,
+		(unsigned long long)sa.tx_fpdus, (unsigned long long)sb.tx_fpdus);
+	IWT_ASSERT_EQ(iwt_sh("tshark --disable-heuristic rpcrdma_iwarp -r %s -V > %s 2>&1",
+			     pcap, txt), 0, "tshark failed");
+	IWT_RUN(count_in(txt, "(Good CRC32)", &good));
+	IWT_RUN(count_in(txt, "(Bad CRC32", &bad));
+	IWT_RUN(count_in(txt, "Malformed", &malformed));
+	IWT_RUN(count_in(txt, "Error Code for DDP Tagged Buffer", &term));
+	IWT_LOG("tshark: %u good CRCs, %u bad, %u malformed; decode in %s", good, bad, malformed,
+		txt);
+	IWT_ASSERT_EQ(malformed, 0, "no malformed frame");
+	IWT_ASSERT_EQ(bad, 0, "no bad CRC");
+	IWT_ASSERT_EQ(good, sa.tx_fpdus + sb.tx_fpdus, "every FPDU decoded with a good CRC");
+	IWT_ASSERT(term >= 1, "the TERMINATE decoded");
+	return IWT_PASS;
 }
