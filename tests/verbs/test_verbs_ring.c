@@ -92,6 +92,8 @@ every_opcode(struct iwt_vpair *p, struct side *sd, int s, int r)
 	uint32_t seed = 1000 * (uint32_t)s;
 	long bad;
 
+	/* solicited-only notification: armed now, a plain SEND must not fire it */
+	IWT_ASSERT_EQ(rte_iwarp_req_notify_cq(cr, true), 0, "arm solicited only");
 	/* SEND with a 2-entry SGL, 10000 bytes, several FPDUs */
 	iwt_vfill(sb + OFF_SRC, 10000, seed + 1);
 	IWT_ASSERT_EQ(recv1(qr, 11, rb + OFF_RECV, 16384, sd[r].mr->lkey), 0, "post_recv");
@@ -108,6 +110,7 @@ every_opcode(struct iwt_vpair *p, struct side *sd, int s, int r)
 	IWT_RUN(expect_wc(p, cr, 11, RTE_IWARP_WC_RECV, &wc));
 	IWT_ASSERT_EQ(wc.byte_len, 10000, "SEND length");
 	IWT_ASSERT(!(wc.wc_flags & RTE_IWARP_WC_SOLICITED), "not solicited");
+	IWT_ASSERT_EQ(rte_iwarp_cq_event(cr), 0, "plain SEND: no solicited event");
 	bad = iwt_vcheck(rb + OFF_RECV, 10000, seed + 1);
 	IWT_ASSERT(bad < 0, "SEND byte %ld", bad);
 
@@ -122,6 +125,8 @@ every_opcode(struct iwt_vpair *p, struct side *sd, int s, int r)
 	IWT_RUN(expect_wc(p, cs, 2, RTE_IWARP_WC_SEND, NULL));
 	IWT_RUN(expect_wc(p, cr, 12, RTE_IWARP_WC_RECV, &wc));
 	IWT_ASSERT(wc.wc_flags & RTE_IWARP_WC_SOLICITED, "solicited flag");
+	IWT_ASSERT_EQ(rte_iwarp_cq_event(cr), 1, "SEND_SE fired the armed event");
+	IWT_ASSERT_EQ(rte_iwarp_cq_event(cr), 0, "read and cleared");
 	IWT_ASSERT(iwt_vcheck(rb + OFF_RECV, 100, seed + 2) < 0, "SEND_SE bytes");
 
 	/* REG_MR on the receiver, then SEND_INV and SEND_SE_INV of it */
