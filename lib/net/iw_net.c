@@ -108,6 +108,7 @@ iw_net_create(const struct iw_net_conf *conf, struct iw_port *port, uint16_t que
 		if (iw_arp_send(net, RTE_ARP_OP_REQUEST, &bcast, &zero, net->ip) == 0)
 			iw_net_flush(net);
 	}
+	iw_net_telemetry_add(net);
 	IW_NET_LOG(DEBUG, "instance on %s queue %u: " RTE_ETHER_ADDR_PRT_FMT
 		   " %u.%u.%u.%u/%u", port->name, queue, RTE_ETHER_ADDR_BYTES(&net->mac),
 		   ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
@@ -122,6 +123,7 @@ iw_net_destroy(struct iw_net *net)
 
 	if (net == NULL)
 		return;
+	iw_net_telemetry_del(net);
 	for (i = 0; i < net->tx_n; i++)
 		rte_pktmbuf_free(net->tx[i]);
 	iw_arp_fini(net);

@@ -19,6 +19,9 @@
  * Error convention: constructors return a pointer or NULL with rte_errno;
  * control calls return 0 or a negative errno; burst/poll calls return a count.
  * Nothing here prints or exits: messages go to the `lib.net` log type.
+ *
+ * Telemetry: /iwarp/net/list, /iwarp/net/info,N and /iwarp/net/stats,N
+ * (dpdk-telemetry.py) show every live instance and its counters.
  */
 
 #include <stdbool.h>

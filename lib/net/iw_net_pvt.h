@@ -121,6 +121,10 @@ int iw_arp_send(struct iw_net *net, uint16_t op, const struct rte_ether_addr *ds
 /* iw_ipv4.c */
 void iw_ipv4_input(struct iw_net *net, struct rte_mbuf *m);
 
+/* iw_net_telemetry.c */
+void iw_net_telemetry_add(struct iw_net *net);
+void iw_net_telemetry_del(struct iw_net *net);
+
 /* iw_icmp.c */
 void iw_icmp_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip);
 

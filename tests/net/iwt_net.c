@@ -21,11 +21,18 @@ int
 iwt_net_pair(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
 	     const struct iw_net_conf *cb)
 {
+	return iwt_net_pair_eal(name, p, ca, cb, "");
+}
+
+int
+iwt_net_pair_eal(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
+		 const struct iw_net_conf *cb, const char *eal_args)
+{
 	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = 2047 };
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	rc = iwt_eal_init("");
+	rc = eal_args != NULL ? iwt_eal_init(eal_args) : 0;
 	if (rc < 0)
 		return rc;
 	rc = iw_wire_create(name, &pc, p->port);

@@ -19,6 +19,10 @@ struct iwt_net_pair {
 int iwt_net_pair(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
 		 const struct iw_net_conf *cb);
 
+/** The same with extra EAL arguments; NULL: EAL is already up. */
+int iwt_net_pair_eal(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
+		     const struct iw_net_conf *cb, const char *eal_args);
+
 /** Poll both ends for ms milliseconds (at least once). */
 void iwt_net_poll_both(struct iwt_net_pair *p, unsigned int ms);
 

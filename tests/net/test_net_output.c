@@ -8,7 +8,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
+#include <rte_eal.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
@@ -207,5 +211,65 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 	iw_net_stats_get(b, &s);
 	IWT_ASSERT_EQ(sk.pkts, 4, "not delivered");
 	IWT_ASSERT_EQ(s.rx_ip_unknown_proto, 1, "counted as unknown protocol");
+	return iwt_net_pair_close(&p);
+}
+
+/* Send one telemetry command over the v2 socket and read the JSON reply. */
+static int
+telemetry(const char *cmd, char *out, size_t len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	ssize_t n;
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+		 rte_eal_get_runtime_dir());
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    read(fd, out, len - 1) <= 0 ||                 /* the greeting */
+	    write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) ||
+	    (n = read(fd, out, len - 1)) <= 0) {
+		close(fd);
+		return -1;
+	}
+	out[n] = '\0';
+	close(fd);
+	return 0;
+}
+
+IWT_CASE(net_telemetry_stats)
+{
+	struct iw_net_conf ca = { .ip = RTE_BE32(RTE_IPV4(10, 8, 0, 1)) };
+	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 8, 0, 2)) };
+	struct iwt_net_pair p;
+	struct iw_net_stats s;
+	char buf[8192], want[128];
+	uint16_t i;
+
+	char prefix[64];
+	char *argv[] = { (char *)"iwt", (char *)"--no-huge", (char *)"-m", (char *)"256",
+			 (char *)"--no-pci", prefix, NULL };
+
+	/* iwt_eal_init() turns telemetry off: start EAL with it on. */
+	snprintf(prefix, sizeof(prefix), "--file-prefix=iwttl%d", (int)getpid());
+	IWT_ASSERT(rte_eal_init((int)RTE_DIM(argv) - 1, argv) >= 0, "EAL with telemetry");
+	IWT_ASSERT(iwt_net_pair_eal("ntl", &p, &ca, &cb, NULL) == 0, "set-up");
+	for (i = 0; i < 5; i++)
+		IWT_ASSERT_EQ(iw_net_ping(p.net[0], cb.ip, 1, i, NULL, 8), 0, "ping");
+	iwt_net_poll_both(&p, 30);
+	IWT_ASSERT_EQ(telemetry("/iwarp/net/list", buf, sizeof(buf)), 0, "list");
+	IWT_ASSERT(strstr(buf, "[0,1]") != NULL, "two instances: %s", buf);
+	IWT_ASSERT_EQ(telemetry("/iwarp/net/info,1", buf, sizeof(buf)), 0, "info");
+	IWT_ASSERT(strstr(buf, "\"ip\":\"10.8.0.2\"") != NULL, "b's address: %s", buf);
+	IWT_ASSERT_EQ(telemetry("/iwarp/net/stats,0", buf, sizeof(buf)), 0, "stats");
+	iw_net_stats_get(p.net[0], &s);
+	snprintf(want, sizeof(want), "\"tx_icmp_echo\":%" PRIu64, s.tx_icmp_echo);
+	IWT_ASSERT(s.tx_icmp_echo == 5 && strstr(buf, want) != NULL, "%s in %s", want, buf);
+	snprintf(want, sizeof(want), "\"rx_pkts\":%" PRIu64 ",", s.rx_pkts);
+	IWT_ASSERT(strstr(buf, want) != NULL, "%s in %s", want, buf);
+	IWT_ASSERT_EQ(telemetry("/iwarp/net/stats,7", buf, sizeof(buf)), 0, "absent index");
+	IWT_ASSERT(strstr(buf, "null") != NULL, "no such instance: %s", buf);
 	return iwt_net_pair_close(&p);
 }
