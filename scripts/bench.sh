@@ -106,7 +106,10 @@ run_raw() {
 ktcp_setup() {
 	ip netns del $NS_S 2>/dev/null || true
 	ip netns del $NS_C 2>/dev/null || true
-	ip netns add $NS_S
+	ip netns add $NS_S || {
+		echo "bench.sh: error: kernel TCP runs between network namespaces: run as root" >&2
+		exit 1
+	}
 	ip netns add $NS_C
 	ip link add iwbs0 netns $NS_S type veth peer name iwbc0 netns $NS_C
 	ip -n $NS_S addr add 10.214.0.1/24 dev iwbs0
