@@ -141,6 +141,13 @@ conn_gone(struct rte_iwarp_cm_id *id, int status, bool abort)
 	id->deadline = 0;
 	detach_qp(id);
 	id->s = NULL;
+	/*
+	 * Unacknowledged data references registered memory (zero copy) whose
+	 * work requests were just flushed: the application owns it again, so
+	 * TCP must not send it any more. Reset instead of closing in order.
+	 */
+	if (s != NULL && !abort && iw_tcp_queued_total(s) > iw_tcp_acked(s))
+		abort = true;
 	if (s != NULL) {
 		iw_tcp_set_cb(s, NULL);
 		if (abort)

@@ -18,6 +18,14 @@
 RTE_LOG_REGISTER_SUFFIX(iw_verbs_logtype, verbs, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(iw_cm_logtype, cm, NOTICE);
 
+/* Registered memory belongs to the application: nothing to free. */
+static void
+zc_free(void *addr, void *opaque)
+{
+	RTE_SET_USED(addr);
+	RTE_SET_USED(opaque);
+}
+
 struct rte_iwarp_dev *
 rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 {
@@ -75,6 +83,10 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	dev->pool = iw_net_pool(dev->net);
 	dev->mbuf_room = rte_pktmbuf_data_room_size(dev->pool) - RTE_PKTMBUF_HEADROOM;
 	dev->pd_next = 1;
+	dev->zc_shinfo.free_cb = zc_free;
+	dev->zc_shinfo.fcb_opaque = NULL;
+	/* the device's own reference: the count never reaches 0 while it lives */
+	rte_mbuf_ext_refcnt_set(&dev->zc_shinfo, 1);
 	return dev;
 fail:
 	iw_tcp_destroy(dev->tcp);

@@ -16,6 +16,9 @@
 
 enum { SRC_NONE = 0, SRC_SQ, SRC_RESP, SRC_RTR, SRC_TERM };
 
+/* Payloads from this size up go out as external buffers (zero copy). */
+#define IW_ZC_MIN 512
+
 /* Where a message's payload is. */
 struct msg_src {
 	const struct iw_lsge *sge;
@@ -51,6 +54,82 @@ gather(const struct msg_src *src, uint32_t off, uint32_t len, struct iw_seg *out
 	return k;
 }
 
+/*
+ * Zero copy: head (MPA length and header) and trailer (pad, CRC) in mbufs of
+ * the pool, the payload as an external buffer over the registered memory.
+ * TCP holds the chain until the peer acknowledges it, and the work request
+ * completes only then, so the memory is not reused under it.
+ */
+static int
+send_fpdu_zc(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *seg)
+{
+	struct rte_iwarp_dev *dev = qp->dev;
+	struct iw_fpdu_tx saved = qp->tx;
+	struct rte_mbuf *m[3];
+	struct iw_fpdu_frame fr;
+	uint32_t wire;
+	rte_iova_t iova;
+	int rc;
+
+	wire = iw_mpa_fpdu_len(iw_opcode_table[h->opcode].hdr_len + seg->len);
+	if (iw_tcp_send_space(qp->s) < wire)
+		return -EAGAIN;
+	if (unlikely(rte_pktmbuf_alloc_bulk(dev->pool, m, 3) != 0)) {
+		dev->st.tx_nombuf++;
+		return -EAGAIN;
+	}
+	rc = iw_fpdu_tx_frame_burst(&qp->tx, h, seg, 1, &fr);
+	if (unlikely(rc < 0)) {
+		rte_pktmbuf_free_bulk(m, 3);
+		return rc;
+	}
+	memcpy(rte_pktmbuf_mtod(m[0], void *), fr.head, fr.head_len);
+	m[0]->data_len = fr.head_len;
+	iova = rte_eal_iova_mode() == RTE_IOVA_VA ? (rte_iova_t)(uintptr_t)seg->addr :
+		rte_mem_virt2iova(seg->addr);
+	rte_mbuf_ext_refcnt_update(&dev->zc_shinfo, 1);
+	rte_pktmbuf_attach_extbuf(m[1], (void *)(uintptr_t)seg->addr, iova,
+				  (uint16_t)seg->len, &dev->zc_shinfo);
+	m[1]->data_len = (uint16_t)seg->len;
+	memcpy(rte_pktmbuf_mtod(m[2], void *), fr.trailer, fr.trailer_len);
+	m[2]->data_len = fr.trailer_len;
+	m[0]->next = m[1];
+	m[1]->next = m[2];
+	m[0]->nb_segs = 3;
+	m[0]->pkt_len = wire;
+	rc = iw_tcp_send(qp->s, m[0], IW_TCP_SEND_RECORD);
+	if (unlikely(rc < 0)) {
+		qp->tx = saved;
+		rte_pktmbuf_free(m[0]);
+		return (rc == -EAGAIN || rc == -ENOBUFS) ? -EAGAIN : rc;
+	}
+	dev->st.tx_fpdus++;
+	dev->st.tx_zc_fpdus++;
+	return 0;
+}
+
+/*
+ * Cut segments at SGE boundaries when the rest of the SGE is worth sending
+ * zero copy, so that each segment's payload is one contiguous piece.
+ */
+static uint32_t
+sge_cap(const struct msg_src *src, uint32_t off, uint32_t maxu, uint32_t hdr_len)
+{
+	unsigned int i;
+	uint32_t left;
+
+	for (i = 0; i < src->nsge; i++) {
+		if (off < src->sge[i].len) {
+			left = src->sge[i].len - off;
+			if (left >= IW_ZC_MIN && hdr_len + left < maxu)
+				return hdr_len + left;
+			return maxu;
+		}
+		off -= src->sge[i].len;
+	}
+	return maxu;
+}
+
 /* Frame and hand one FPDU to TCP. @return 0, -EAGAIN (retry later), or -errno. */
 static int
 send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *segs,
@@ -62,6 +141,8 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 	uint32_t wire;
 	int n, rc;
 
+	if (nseg == 1 && payload >= IW_ZC_MIN && !qp->tx.markers_on && !qp->tx_copy)
+		return send_fpdu_zc(qp, h, segs);
 	wire = iw_fpdu_tx_wire_len(&qp->tx, iw_opcode_table[h->opcode].hdr_len + payload);
 	if (iw_tcp_send_space(qp->s) < wire)
 		return -EAGAIN;
@@ -108,6 +189,8 @@ send_msg(struct rte_iwarp_qp *qp, const struct iw_hdr *tmpl, uint32_t total,
 		iw_ddp_seg_init(&it, tmpl, total);
 		it.done = qp->tx_done;
 		maxu = iw_fpdu_tx_max_ulpdu(&qp->tx, limit);
+		if (src->flat == NULL && !qp->tx.markers_on)
+			maxu = sge_cap(src, qp->tx_done, maxu, iw_opcode_table[tmpl->opcode].hdr_len);
 		n = iw_ddp_seg_next(&it, maxu, &seg, &off);
 		if (n < 0)
 			return n == -ENOENT ? 0 : -EINVAL;
@@ -188,6 +271,7 @@ tx_swqe(struct rte_iwarp_qp *qp)
 
 	if ((w->flags & RTE_IWARP_SEND_FENCE) && qp->ord_used > 0 && qp->tx_src == SRC_NONE)
 		return -EAGAIN;
+	qp->tx_copy = w->num_sge == 0;	/* inline data lives in the SQ slot: copy it */
 	if (w->num_sge > 0) {
 		src.sge = iw_swqe_sge(w);
 		src.nsge = w->num_sge;
@@ -305,6 +389,8 @@ tx_resp(struct rte_iwarp_qp *qp)
 	struct iw_hdr h;
 	int rc;
 
+	qp->tx_copy = false;
+
 	qp->tx_src = SRC_RESP;
 	if (in->opcode == IW_OP_READ_REQ) {
 		tagged_tmpl(&h, IW_OP_READ_RESP, in->sink_stag, in->sink_to);
@@ -331,6 +417,8 @@ tx_term(struct rte_iwarp_qp *qp)
 	struct msg_src src = { .flat = qp->term_body + IW_TERM_LEN };
 	struct iw_hdr h;
 	int rc;
+
+	qp->tx_copy = true;
 
 	untagged_tmpl(&h, IW_OP_TERMINATE, IW_QN_TERMINATE, qp->msn_tx[IW_QN_TERMINATE]);
 	h.term.ctrl = (uint32_t)qp->term_body[0] << 24 | (uint32_t)qp->term_body[1] << 16 |

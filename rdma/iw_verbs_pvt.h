@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <rte_log.h>
+#include <rte_mbuf.h>
 #include <sys/queue.h>
 
 #include "iw_fpdu.h"
@@ -201,6 +202,7 @@ struct rte_iwarp_qp {
 	bool term_pending;
 	bool term_sent_done;
 	bool closing;
+	bool tx_copy;             /* the current message is copied, not referenced */
 	uint32_t tx_done;         /* bytes of the current message segmented */
 	int8_t tx_src;            /* 0 none, 1 SQ, 2 inbound response, 3 RTR, 4 TERM */
 	uint64_t acked;
@@ -294,6 +296,7 @@ struct rte_iwarp_dev {
 	uint32_t ev_mask, ev_head, ev_tail;
 	uint64_t ev_lost;
 	uint64_t cm_next_check;
+	struct rte_mbuf_ext_shared_info zc_shinfo; /* registered memory sent as extbufs */
 	struct rte_iwarp_dev_stats st;
 };
 

@@ -112,6 +112,7 @@ int rte_iwarp_dev_poll(struct rte_iwarp_dev *dev);
 /** Device counters (monotonic). */
 struct rte_iwarp_dev_stats {
 	uint64_t tx_fpdus;        /**< FPDUs handed to TCP */
+	uint64_t tx_zc_fpdus;     /**< of which payload sent in place (zero copy) */
 	uint64_t rx_fpdus;        /**< FPDUs received whole */
 	uint64_t tx_terminate;    /**< TERMINATE messages sent */
 	uint64_t rx_terminate;    /**< TERMINATE messages received */

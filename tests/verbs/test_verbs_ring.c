@@ -476,8 +476,10 @@ IWT_CASE(verbs_ring_pcap_tshark_decode)
 	fclose(cap_f);
 	rc = iwt_vpair_close(&p);
 	IWT_ASSERT_EQ(rc, IWT_PASS, "close");
-	IWT_LOG("captured %llu frames, %llu + %llu FPDUs sent", (unsigned long long)cap_pkts,
-		(unsigned long long)sa.tx_fpdus, (unsigned long long)sb.tx_fpdus);
+	IWT_LOG("captured %llu frames, %llu + %llu FPDUs sent (%llu + %llu zero copy)",
+		(unsigned long long)cap_pkts, (unsigned long long)sa.tx_fpdus,
+		(unsigned long long)sb.tx_fpdus, (unsigned long long)sa.tx_zc_fpdus,
+		(unsigned long long)sb.tx_zc_fpdus);
 	IWT_ASSERT_EQ(iwt_sh("tshark --disable-heuristic rpcrdma_iwarp -r %s -V > %s 2>&1",
 			     pcap, txt), 0, "tshark failed");
 	IWT_RUN(count_in(txt, "(Good CRC32)", &good));
@@ -490,5 +492,7 @@ IWT_CASE(verbs_ring_pcap_tshark_decode)
 	IWT_ASSERT_EQ(bad, 0, "no bad CRC");
 	IWT_ASSERT_EQ(good, sa.tx_fpdus + sb.tx_fpdus, "every FPDU decoded with a good CRC");
 	IWT_ASSERT(term >= 1, "the TERMINATE decoded");
+	IWT_ASSERT(sa.tx_zc_fpdus > 0 && sb.tx_zc_fpdus > 0, "payloads sent in place (%llu, %llu)",
+		   (unsigned long long)sa.tx_zc_fpdus, (unsigned long long)sb.tx_zc_fpdus);
 	return IWT_PASS;
 }
