@@ -295,3 +295,23 @@ IWT_CASE(perf_report_columns_match_perftest)
 	IWT_ASSERT(h != NULL, "title names the verb");
 	return IWT_PASS;
 }
+
+IWT_CASE(perf_raw_no_server_one_line)
+{
+	char args[1024];
+
+	/* A net_memif client whose server socket does not exist. */
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d "
+		 "--vdev=net_memif0,role=client,socket=/tmp/iwt-perf-none-%d.sock -- write_lat "
+		 "--raw --timeout 2 x", (int)getpid(), (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "a net_memif client needs its server running"));
+	/* A port whose link is up but where nobody answers (net_null). */
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d "
+		 "--vdev=net_null0 -- write_lat --raw --timeout 1 x", (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "HELLO: no answer from the server on net_null0"));
+	/* No port at all. */
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d -- write_lat "
+		 "--raw x", (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "--raw: no DPDK port"));
+	return IWT_PASS;
+}
