@@ -671,11 +671,20 @@ struct sv {
 };
 
 static void
-sv_reply(struct raw *r, const struct perf_ctl *c)
+sv_reply(struct raw *r, struct sv *s, const struct perf_ctl *c)
 {
-	/* Control records are few; if the ring is full now, flush first. */
-	while (raw_push_ctl(r, c) < 0)
+	uint64_t end = rte_rdtsc() + r->timeout;
+
+	/* Control records are few; if the queue is full now, flush first (bounded). */
+	while (raw_push_ctl(r, c) < 0) {
 		raw_flush(r);
+		if (rte_rdtsc() > end) {
+			perf_error("%s: cannot send to the client for %u s (TX stuck)",
+				   r->port->name, r->p->timeout_s);
+			s->error = 1;
+			return;
+		}
+	}
 }
 
 static void
@@ -716,7 +725,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 		case PERF_MSG_HELLO:
 			rte_ether_addr_copy(ev->src, &r->peer);
 			perf_ctl_init(&c, PERF_MSG_HELLO_ACK, p, 0);
-			sv_reply(r, &c);
+			sv_reply(r, s, &c);
 			break;
 		case PERF_MSG_BEGIN:
 			rte_ether_addr_copy(ev->src, &r->peer);
@@ -724,7 +733,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);
 			if (ev->ctl->verb != p->verb || ev->ctl->kind != p->kind) {
 				c.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
-				sv_reply(r, &c);
+				sv_reply(r, s, &c);
 				perf_error("the client on %s runs %s, this server %s",
 					   r->port->name, perf_test_name(ev->ctl->verb,
 									 ev->ctl->kind),
@@ -734,7 +743,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			}
 			if (size == 0 || size > PERF_MAX_SIZE || raw_ensure_bufs(r, size) < 0) {
 				c.status = rte_cpu_to_be_32(PERF_ST_NO_MEMORY);
-				sv_reply(r, &c);
+				sv_reply(r, s, &c);
 				perf_error("no buffers of %u bytes for the client", size);
 				s->error = 1;
 				break;
@@ -756,7 +765,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			/* The phase starts with this iteration, which counts. */
 			r->busy = 0;
 			s->t_start = r->iter_t0;
-			sv_reply(r, &c);
+			sv_reply(r, s, &c);
 			break;
 		case PERF_MSG_END:
 			/* Everything the client sent is in (one link, in order). */
@@ -765,7 +774,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 			break;
 		case PERF_MSG_BYE:
 			perf_ctl_init(&c, PERF_MSG_BYE_ACK, p, 0);
-			sv_reply(r, &c);
+			sv_reply(r, s, &c);
 			s->bye = true;
 			break;
 		default:
@@ -806,7 +815,7 @@ sv_result(struct raw *r, struct sv *s)
 	c.busy = rte_cpu_to_be_64(r->busy);
 	c.total = rte_cpu_to_be_64(rte_rdtsc() - s->t_start);
 	c.sent = rte_cpu_to_be_64(s->sent);
-	sv_reply(r, &c);
+	sv_reply(r, s, &c);
 	s->in_test = false;
 	s->result_due = false;
 	if (!s->warmup)
@@ -858,6 +867,8 @@ raw_server(struct raw *r)
 		if (s.result_due && raw_tx_idle(r) && s.resp_tail == s.resp_head &&
 		    sv_stream_done(&s)) {
 			sv_result(r, &s);
+			if (s.error)
+				return -1;
 			work++;
 		}
 		work += raw_flush(r);
