@@ -23,6 +23,8 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
 #include <rte_log.h>
 
 #include "iw_net.h"
@@ -33,6 +35,14 @@
 #define EXIT_USAGE 2
 
 static volatile sig_atomic_t stop;
+static uint64_t end_tsc;   /* 0: no duration */
+
+/* The queues (stack instances) one lcore polls. */
+struct l3_lcore {
+	struct iw_net *nets[IW_PORT_MAX_QUEUES];
+	uint16_t n;
+};
+static struct l3_lcore lcores[RTE_MAX_LCORE];
 
 static void
 on_signal(int sig)
@@ -144,6 +154,21 @@ eal_error(int argc, char **argv, int err)
 		error_line("EAL init failed: %s", rte_strerror(err));
 }
 
+/* Poll this lcore's instances until a signal or the end of the duration. */
+static int
+l3_loop(void *arg)
+{
+	struct l3_lcore *lc = arg;
+	uint16_t i;
+
+	while (!stop && !(end_tsc != 0 && rte_get_timer_cycles() >= end_tsc))
+		for (i = 0; i < lc->n; i++)
+			iw_net_poll(lc->nets[i]);
+	for (i = 0; i < lc->n; i++)
+		iw_net_park(lc->nets[i]);
+	return 0;
+}
+
 static void
 print_start(const struct l3_config *cfg, const struct iw_port *port)
 {
@@ -164,7 +189,9 @@ print_start(const struct l3_config *cfg, const struct iw_port *port)
 	       __builtin_popcount(cfg->net.netmask ? cfg->net.netmask : htonl(0xffffff00u)),
 	       gw, port->mtu, link.link_status ? "up" : "down");
 	printf(PROG ": offloads %s\n", off);
-	printf(PROG ": answering ARP and ping until SIGINT/SIGTERM\n");
+	printf(PROG ": %u queue(s) polled by %u lcore(s); answering ARP and ping until "
+	       "SIGINT/SIGTERM\n", port->nb_queues, RTE_MIN(rte_lcore_count(),
+							 (unsigned int)port->nb_queues));
 }
 
 static void
@@ -207,7 +234,8 @@ main(int argc, char **argv)
 	struct iw_port *port;
 	struct sigaction sa;
 	char err[512];
-	uint64_t start, end = 0;
+	unsigned int queue_lcore[IW_PORT_MAX_QUEUES];
+	uint64_t start;
 	int sep, eal_argc, rc = 0;
 	uint16_t q;
 
@@ -241,6 +269,17 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/* Queue q is polled by the q-th lcore of the EAL list (round robin). */
+	{
+		unsigned int lc, k = 0, nb = rte_lcore_count();
+		unsigned int order[RTE_MAX_LCORE];
+
+		RTE_LCORE_FOREACH(lc)
+			order[k++] = lc;
+		for (q = 0; q < (cfg.port.nb_queues ? cfg.port.nb_queues : 1); q++)
+			queue_lcore[q] = order[q % nb];
+		cfg.port.queue_lcores = queue_lcore;
+	}
 	port = iw_port_open(&cfg.port);
 	if (port == NULL) {
 		if (rte_errno == ENODEV)
@@ -259,17 +298,21 @@ main(int argc, char **argv)
 			rc = EXIT_FAILURE;
 			goto out;
 		}
+		lcores[queue_lcore[q]].nets[lcores[queue_lcore[q]].n++] = nets[q];
 	}
 	if (!o.quiet)
 		print_start(&cfg, port);
 	start = rte_get_timer_cycles();
 	if (o.duration > 0)
-		end = start + (uint64_t)(o.duration * (double)rte_get_timer_hz());
-	while (!stop) {
-		for (q = 0; q < port->nb_queues; q++)
-			iw_net_poll(nets[q]);
-		if (end != 0 && rte_get_timer_cycles() >= end)
-			break;
+		end_tsc = start + (uint64_t)(o.duration * (double)rte_get_timer_hz());
+	{
+		unsigned int lc;
+
+		RTE_LCORE_FOREACH_WORKER(lc)
+			if (lcores[lc].n != 0)
+				rte_eal_remote_launch(l3_loop, &lcores[lc], lc);
+		l3_loop(&lcores[rte_get_main_lcore()]);
+		rte_eal_mp_wait_lcore();
 	}
 	if (!o.quiet)
 		print_summary(nets, port->nb_queues,

@@ -319,7 +319,7 @@ iw_arp_input(struct iw_net *net, struct rte_mbuf *m)
 	if (sip == net->ip) {
 		/* Someone else claims our address: never learn it, never answer it. */
 		net->st.arp_conflict++;
-		IW_NET_LOG_DP(WARNING, "ARP from " RTE_ETHER_ADDR_PRT_FMT " claims our address",
+		IW_NET_LOG_DP(DEBUG, "ARP from " RTE_ETHER_ADDR_PRT_FMT " claims our address",
 			      RTE_ETHER_ADDR_BYTES(&sha));
 		rte_pktmbuf_free(m);
 		return;

@@ -69,6 +69,10 @@ run_app(const char *eal, const char *ini, const char *extra, struct run *r)
 	unlink(cfg);
 	unlink(errf);
 	unlink(outf);
+	/* EAL leaves its runtime directory behind. */
+	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/iwtl3%d", (int)getpid());
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove /var/run/dpdk/iwtl3%d\n", (int)getpid());
 	return 0;
 }
 
@@ -170,5 +174,12 @@ IWT_CASE(l3_app_duration_clean_exit)
 	IWT_ASSERT(strstr(r.out, "iwarp-l3: offloads ") != NULL, "offloads line");
 	IWT_ASSERT(strstr(r.out, "iwarp-l3: ran ") != NULL, "summary line");
 	IWT_ASSERT(strstr(r.out, "dropped: not ours ") != NULL, "drop summary");
+
+	/* Two queues on two lcores: both pollers stop on time and park, exit 0. */
+	IWT_ASSERT_EQ(run_app("-l 0,1 " EAL_OK, "[port]\ndev = net_null0\nqueues = 2\n"
+			      "[net]\nip = 10.1.1.1\n", "--duration 1", &r), 0, "ran");
+	IWT_ASSERT_EQ(r.status, 0, "clean exit with two lcores");
+	IWT_ASSERT(strstr(r.out, "2 queue(s) polled by 2 lcore(s)") != NULL, "%s", r.out);
+	IWT_ASSERT(strstr(r.out, "iwarp-l3: ran ") != NULL, "summary line");
 	return IWT_PASS;
 }
