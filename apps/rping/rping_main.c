@@ -170,11 +170,25 @@ conn_del(struct rping_app *a, struct rping_conn *c)
 	free(c);
 }
 
+static const char *const term_layer[] = { "RDMAP", "DDP", "MPA" };
+
+/* "TERMINATE received from the peer: DDP layer, type 1, code 1" (RFC 5040 section 7) */
 static void
-term_str(uint32_t term, char *buf, size_t len)
+term_fail(struct rping_conn *c, uint32_t term)
 {
-	snprintf(buf, len, "layer %u type %u code %u", (term >> 16) & 0xff, (term >> 8) & 0xff,
-		 term & 0xff);
+	struct rte_iwarp_qp_attr qa;
+	unsigned int layer = (term >> 16) & 0xff;
+	const char *dir = "exchanged";
+
+	if (c->qp != NULL && rte_iwarp_query_qp(c->qp, &qa) == 0) {
+		if (qa.term_received == term)
+			dir = "received from the peer";
+		else if (qa.term_sent == term)
+			dir = "sent to the peer";
+	}
+	rping_conn_fail(c, "TERMINATE %s: %s layer, type %u, code %u", dir,
+			layer < RTE_DIM(term_layer) ? term_layer[layer] : "unknown",
+			(term >> 8) & 0xff, term & 0xff);
 }
 
 /* Post rping's first receive (before accept/connect, as rping does). */
@@ -258,7 +272,6 @@ static int
 server_event(struct rping_app *a, struct rte_iwarp_cm_event *ev)
 {
 	struct rping_conn *c = rte_iwarp_cm_context(ev->id);
-	char t[64];
 	int rc = 0;
 
 	if (a->p.debug)
@@ -273,10 +286,8 @@ server_event(struct rping_app *a, struct rte_iwarp_cm_event *ev)
 			rping_conn_established(c);
 		break;
 	case RTE_IWARP_CM_EVENT_TERMINATE:
-		if (c != NULL) {
-			term_str(ev->term, t, sizeof(t));
-			rping_conn_fail(c, "TERMINATE (%s)", t);
-		}
+		if (c != NULL)
+			term_fail(c, ev->term);
 		break;
 	case RTE_IWARP_CM_EVENT_DISCONNECTED:
 	case RTE_IWARP_CM_EVENT_CONNECT_ERROR:
@@ -436,7 +447,6 @@ run_client(struct rping_app *a)
 {
 	struct rte_iwarp_cm_event ev;
 	struct rping_conn *c;
-	char t[64];
 	int rc;
 
 	ip_str(a->p.addr, a->peer, sizeof(a->peer));
@@ -457,8 +467,7 @@ run_client(struct rping_app *a)
 			printf("cma_event type %s status %d\n", rte_iwarp_cm_event_str(ev.event),
 			       ev.status);
 		if (ev.event == RTE_IWARP_CM_EVENT_TERMINATE) {
-			term_str(ev.term, t, sizeof(t));
-			rping_conn_fail(c, "TERMINATE (%s)", t);
+			term_fail(c, ev.term);
 		} else if (ev.event == RTE_IWARP_CM_EVENT_DISCONNECTED) {
 			/* drain completions that came before the close */
 			rping_conn_poll(c);
