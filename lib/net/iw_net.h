@@ -89,8 +89,12 @@ struct iw_net;
 
 /**
  * Input handler of an IP protocol. Called with m->data_off at the L4 header,
- * m->l2_len and m->l3_len set, the packet's IPv4 header at ip. The handler owns
- * m (frees or keeps it).
+ * m->l2_len and m->l3_len set, the packet's IPv4 header at ip (in m's
+ * headroom) and pkt_len trimmed to the IP payload (Ethernet padding removed).
+ * The IPv4 header has been checked (version, lengths, checksum, not a
+ * fragment, addressed to us); the L4 checksum has not: m->ol_flags carries the
+ * port's verdict when iw_net_hw_offloads() includes IW_OFF_RX_CKSUM. The
+ * handler owns m (frees or keeps it).
  */
 typedef void (*iw_net_proto_input_t)(void *ctx, struct rte_mbuf *m,
 				      const struct rte_ipv4_hdr *ip);
@@ -110,7 +114,10 @@ typedef int (*iw_net_poll_hook_t)(void *ctx, uint64_t now_tsc);
 struct iw_net *iw_net_create(const struct iw_net_conf *conf, struct iw_port *port,
 			     uint16_t queue);
 
-/** Free an instance and everything it holds. NULL is accepted. */
+/**
+ * Free an instance and everything it holds (queued and held packets). Call it
+ * before iw_port_close() of its port. NULL is accepted.
+ */
 void iw_net_destroy(struct iw_net *net);
 
 /** Register the handler of an IP protocol (one per protocol). @return 0, -EEXIST. */
@@ -157,14 +164,24 @@ void iw_net_input(struct iw_net *net, struct rte_mbuf **pkts, uint16_t nb);
  * (IW_NET_TX_TSO with m->tso_segsz set and m->l4_len set; only when the port
  * granted IW_OFF_TSO). If the next hop is not resolved the packet is held and
  * an ARP request sent. The instance owns m in every case.
- * @return 0 (queued or held), -EHOSTUNREACH (no route), -ENOBUFS (held queue full).
+ * @return 0 (queued or held), -EHOSTUNREACH (no route: off-subnet without a
+ *   gateway, our own address, 0.0.0.0), -ENOBUFS (held queue full),
+ *   -EMSGSIZE (longer than the MTU without TSO), -ENOTSUP (TSO asked but not
+ *   granted by the port, or not TCP), -ENOSPC (headroom below Ethernet + IPv4
+ *   headers), -EINVAL (checksum asked for a protocol other than TCP/UDP, or
+ *   its header not in the first segment).
  */
 int iw_net_output(struct iw_net *net, struct rte_mbuf *m, rte_be32_t dst, uint8_t proto,
 		  uint32_t tx_flags);
 #define IW_NET_TX_L4_CKSUM (1u << 0)
 #define IW_NET_TX_TSO      (1u << 1)
 
-/** Queue a complete Ethernet frame for transmission. The instance owns m. */
+/**
+ * Queue a complete Ethernet frame for transmission (sent at the next flush).
+ * A chain longer than the port takes is copied into one mbuf. The instance
+ * owns m; if the queue is full after a flush, m is freed and counted in
+ * tx_drop.
+ */
 void iw_net_tx_frame(struct iw_net *net, struct rte_mbuf *m);
 
 /** Transmit everything queued. @return packets handed to the port. */
@@ -190,12 +207,17 @@ uint32_t iw_net_hw_offloads(const struct iw_net *net);
 void iw_net_stats_get(const struct iw_net *net, struct iw_net_stats *stats);
 
 /**
- * Look up the ARP cache. @return 0 with mac filled when reachable, -ENOENT
- * otherwise (no request is sent).
+ * Look up the ARP cache. @return 0 with mac filled (mac may be NULL) when the
+ * entry is usable (REACHABLE, or STALE awaiting refresh), -ENOENT otherwise
+ * (no entry, or still resolving). No request is sent.
  */
 int iw_net_arp_lookup(const struct iw_net *net, rte_be32_t ip, struct rte_ether_addr *mac);
 
-/** Send an ICMP echo request (for tests and tools). @return 0 or negative errno. */
+/**
+ * Send an ICMP echo request of len payload bytes (payload NULL: a counting
+ * pattern). @return 0 (sent or held for ARP), -EMSGSIZE (above the MTU),
+ * -ENOBUFS (no mbuf, or ARP hold queue full), or an iw_net_output() error.
+ */
 int iw_net_ping(struct iw_net *net, rte_be32_t dst, uint16_t id, uint16_t seq,
 		const void *payload, uint16_t len);
 
