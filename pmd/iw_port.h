@@ -128,12 +128,15 @@ struct iw_port {
  * Open and start a port.
  *
  * @param conf
- *   Configuration; conf->dev names an EAL device (probed with
- *   rte_eth_dev_get_port_by_name(), hot-plugged as a vdev if it is not there yet
- *   and contains devargs), or conf->port_id names an existing ethdev.
+ *   Configuration; conf->dev names an EAL device, "NAME[,devargs]": an ethdev
+ *   or device (PCI address) already probed by EAL is used as it is, otherwise
+ *   it is hot-plugged with rte_dev_probe() (vdev or PCI) and removed again by
+ *   iw_port_close(). Or conf->port_id names an existing ethdev.
+ *   A port whose MAC is all zeros (net_ring) gets a random local one.
  * @return
  *   The port, or NULL with rte_errno: ENODEV (no such device), EINVAL (bad
- *   configuration: queues, MTU), ENOMEM (pool), or the PMD's error.
+ *   configuration: queues, MTU out of range, mbufs too small for the MTU on a
+ *   port without scattered receive), ENOMEM (pool), or the PMD's error.
  */
 struct iw_port *iw_port_open(const struct iw_port_conf *conf);
 
