@@ -240,16 +240,16 @@ plt.close(fig)
 # Tables for the README: each transport against the baselines of the same run.
 def bw_table(t):
     rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
-    hdr = "| bytes | " + " | ".join("%s Gbit/s | %s CPU%% client/server | %s cyc/B"
+    hdr = "| bytes | " + " | ".join("%s Gbit/s avg / peak | %s CPU%% client/server | %s cyc/B"
                                    % (tr, tr, tr) for tr in transports) + " |"
     if "raw" in transports and "ktcp" in transports:
-        hdr += " ktcp / raw |"
+        hdr += " ktcp / raw (avg) |"
     lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
     for b in sorted(rs[transports[0]]):
         cells = []
         for tr in transports:
             r = rs[tr][b]
-            cells += ["%.2f" % r["bw_avg_Gbps"],
+            cells += ["%.2f / %.2f" % (r["bw_avg_Gbps"], r.get("bw_peak_Gbps", 0)),
                       "%.0f / %.0f" % (r["cpu_busy_pct"], r["peer_cpu_busy_pct"]),
                       "%.2f" % r["cycles_per_byte"]]
         line = "| %d | " % b + " | ".join(cells) + " |"
@@ -336,14 +336,16 @@ in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
   that moved something over all cycles (rte_rdtsc); kernel TCP: the thread's
   CPU time (user + system) over wall time; softirq work the kernel does in the
   thread's context counts, work done in ksoftirqd or on the other core does
-  not. Cycles/byte: those busy cycles over payload bytes. "client/server":
+  not. A poll iteration the scheduler interrupts counts whole, so on a loaded
+  machine the raw busy share includes time the core ran something else.
+  Cycles/byte: those busy cycles over payload bytes. "client/server":
   the sender and the receiver for write/send, the requester and the responder
   for read.
 
 ## Commands
 
 \`\`\`
-$(cat "$CMDS")
+$(sed -e "s|$BIN|$(basename "$BUILD")/apps/perf/iwarp-perf|g" -e "s|$WORK|\$TMPDIR|g" -e "s|-file-prefix=iwb\([sc]\)$$|-file-prefix=iwb\1|g" "$CMDS")
 \`\`\`
 
 ## Plots
@@ -356,8 +358,11 @@ $(cat "$CMDS")
 
 ## Numbers
 
-Bandwidth in Gbit/s (BW average), %CPU of the client / server core, client
-cycles per byte; latency in usec (median and 99th percentile).
+Bandwidth in Gbit/s (perftest's BW average / BW peak: the peak is the best
+run of consecutive messages and suffers least when the scheduler takes a core
+away), %CPU of the client / server core, client cycles per byte; latency in
+usec (median and 99th percentile). \$TMPDIR in the commands is the script's
+scratch directory.
 $(cat "$WORK/tables.md")
 EOF
 } >"$OUT/README.md"
