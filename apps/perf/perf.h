@@ -117,6 +117,7 @@ struct perf_result {
 	/* CPU */
 	struct perf_cpu cpu;      /**< this side */
 	struct perf_cpu peer_cpu; /**< the peer's, as it reported it */
+	uint64_t t_start, t_end;  /**< TSC span of the measured phase */
 	uint64_t bytes;           /**< payload bytes moved this side (for cycles/byte) */
 	uint64_t peer_bytes;
 };

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +30,8 @@
 #include "perf_proto.h"
 
 #define REQ_LEN 8
+/** Most connections -q opens. */
+#define PERF_KTCP_MAX_QPS 64
 #define CREDIT_LEN 8
 
 struct ktcp {
@@ -666,6 +669,7 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	r->rtt_factor = p->verb == PERF_VERB_READ ? 1 : 2;
 	c0 = perf_thread_cpu_ns();
 	t0 = rte_rdtsc();
+	r->t_start = t0;
 	if (p->kind == PERF_KIND_LAT) {
 		r->samples = ts->completed;
 		ts->completed = NULL;
@@ -734,6 +738,7 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 			   n);
 		return -1;
 	}
+	r->t_end = t1;
 	r->iters = n;
 	r->bytes = n * size;
 	r->cpu.busy = (uint64_t)((double)(c1 - c0) * (double)hz / 1e9);
@@ -756,74 +761,181 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	return 0;
 }
 
+/* One connection of the client (several with -q), run by its own thread. */
+struct lane {
+	struct ktcp k;
+	struct ktcp_arrays ts;
+	struct perf_result r;
+	struct perf_params warm;
+	uint32_t size;
+	bool warmup;
+	int rc;
+};
+
+static void *
+lane_thread(void *arg)
+{
+	struct lane *l = arg;
+
+	/* Latency: the samples of the last size go back to be reused. */
+	if (l->r.samples != NULL) {
+		l->ts.completed = l->r.samples;
+		l->r.samples = NULL;
+	}
+	if (l->warmup) {
+		l->k.p = &l->warm;
+		l->rc = client_size(&l->k, l->size, &l->r, &l->ts, true);
+	} else {
+		l->rc = client_size(&l->k, l->size, &l->r, &l->ts, false);
+	}
+	return NULL;
+}
+
+/* Run one size on every lane at once; 0 or -1. */
+static int
+run_lanes(struct lane *ls, unsigned int n, uint32_t size, bool warmup)
+{
+	pthread_t th[PERF_KTCP_MAX_QPS];
+	unsigned int i, started = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		ls[i].size = size;
+		ls[i].warmup = warmup;
+		ls[i].rc = -1;
+	}
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&th[i], NULL, lane_thread, &ls[i]) != 0) {
+			perf_error("cannot start a thread for connection %u", i);
+			rc = -1;
+			break;
+		}
+		started = i;
+	}
+	if (rc == 0)
+		lane_thread(&ls[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < n && rc == 0; i++)
+		if (ls[i].rc != 0)
+			rc = -1;
+	return rc;
+}
+
+/*
+ * -q: the connections' sum: bytes and messages over the span from the first
+ * start to the last end, the peaks added, CPU time added (so the busy share
+ * is in cores: above 100% with several threads).
+ */
+static void
+sum_lanes(const struct lane *ls, unsigned int n, struct perf_result *sum)
+{
+	uint64_t start = UINT64_MAX, end = 0, msgs = 0, hz = perf_tsc_hz();
+	unsigned int i;
+
+	*sum = ls[0].r;
+	if (n == 1)
+		return;
+	sum->bytes = sum->peer_bytes = 0;
+	sum->cpu.busy = sum->peer_cpu.busy = sum->peer_cpu.total = 0;
+	sum->bw_peak = 0;
+	for (i = 0; i < n; i++) {
+		const struct perf_result *r = &ls[i].r;
+
+		start = RTE_MIN(start, r->t_start);
+		end = RTE_MAX(end, r->t_end);
+		msgs += (uint64_t)(r->msg_rate * (double)(r->t_end - r->t_start) / (double)hz +
+				   0.5);
+		sum->bytes += r->bytes;
+		sum->peer_bytes += r->peer_bytes;
+		sum->cpu.busy += r->cpu.busy;
+		sum->peer_cpu.busy += r->peer_cpu.busy;
+		sum->peer_cpu.total = RTE_MAX(sum->peer_cpu.total, r->peer_cpu.total);
+		sum->bw_peak += r->bw_peak;
+	}
+	sum->cpu.total = end - start;
+	sum->bw_avg = (double)sum->bytes * (double)hz / (double)(end - start);
+	sum->msg_rate = (double)msgs * (double)hz / (double)(end - start);
+}
+
 static int
 ktcp_client(const struct perf_params *p)
 {
-	struct ktcp k = { .p = p, .fd = -1 };
-	struct ktcp_arrays ts = { NULL, NULL, 0, 0, 0, 0 };
-	struct perf_params warm;
+	struct lane *ls;
 	struct perf_result r;
 	struct perf_ctl c;
+	unsigned int i, n = p->qps;
 	uint32_t size;
-	char desc[128];
+	char desc[160];
 	int rc = PERF_EXIT_FAIL;
 
-	if (ktcp_connect(&k) < 0)
-		goto out;
-	snprintf(desc, sizeof(desc), "kernel TCP to %s", k.peer);
+	ls = calloc(n, sizeof(*ls));
+	if (ls == NULL) {
+		perf_error("out of memory");
+		return PERF_EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++) {
+		ls[i].k.p = p;
+		ls[i].k.fd = -1;
+		/* Warm-up: the first size, unreported (slow start, first page touches). */
+		ls[i].warm = *p;
+		ls[i].warm.iters = perf_warmup_iters(perf_first_size(p));
+		ls[i].warm.duration = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (ktcp_connect(&ls[i].k) < 0)
+			goto out;
+	snprintf(desc, sizeof(desc), "kernel TCP to %s%s", ls[0].k.peer,
+		 n > 1 ? " (-q: several connections)" : "");
 	perf_report_banner(p, desc);
 	perf_report_header(p);
-	/* Warm-up: the first size, unreported (slow start, first page touches). */
-	warm = *p;
-	warm.iters = perf_warmup_iters(perf_first_size(p));
-	warm.duration = 0;
-	k.p = &warm;
-	size = perf_first_size(p);
-	if (client_size(&k, size, &r, &ts, true) < 0)
+	if (run_lanes(ls, n, perf_first_size(p), true) < 0)
 		goto out;
-	k.p = p;
-	if (p->kind == PERF_KIND_LAT) {
-		ts.completed = r.samples;
-		r.samples = NULL;
-	}
+	for (i = 0; i < n; i++)
+		ls[i].k.p = p;
 	for (size = perf_first_size(p); size != 0; size = perf_next_size(p, size)) {
-		if (client_size(&k, size, &r, &ts, false) < 0)
+		if (run_lanes(ls, n, size, false) < 0)
 			goto out;
+		sum_lanes(ls, n, &r);
 		perf_report_line(p, &r);
-		if (p->kind == PERF_KIND_LAT) {
-			/* Keep the sample buffer for the next size. */
-			ts.completed = r.samples;
-			r.samples = NULL;
-		}
 	}
 	perf_report_footer(p);
-	perf_ctl_init(&c, PERF_MSG_BYE, p, 0);
-	if (send_all(&k, &c, sizeof(c)) < 0 || recv_ctl(&k, &c, PERF_MSG_BYE_ACK) < 0)
-		goto out;
+	for (i = 0; i < n; i++) {
+		perf_ctl_init(&c, PERF_MSG_BYE, p, 0);
+		if (send_all(&ls[i].k, &c, sizeof(c)) < 0 ||
+		    recv_ctl(&ls[i].k, &c, PERF_MSG_BYE_ACK) < 0)
+			goto out;
+	}
 	if (perf_report_json_write(p, desc) < 0) {
 		perf_error("--out_json_file %s: %s", p->json_file, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	if (k.fd >= 0)
-		close(k.fd);
-	free(k.buf);
-	free(k.back);
-	free(ts.posted);
-	free(ts.completed);
+	for (i = 0; i < n; i++) {
+		if (ls[i].k.fd >= 0)
+			close(ls[i].k.fd);
+		free(ls[i].k.buf);
+		free(ls[i].k.back);
+		free(ls[i].ts.posted);
+		free(ls[i].ts.completed);
+		free(ls[i].r.samples);
+	}
+	free(ls);
 	return rc;
 }
 
 /* ---- server ---- */
 
 static int
-ktcp_accept(struct ktcp *k)
+ktcp_accept(struct ktcp *ks, unsigned int n)
 {
+	const struct perf_params *p = ks[0].p;
 	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
+	socklen_t len;
 	struct pollfd pfd;
 	int ls, one = 1, rc;
+	unsigned int i;
 
 	ls = socket(AF_INET, SOCK_STREAM, 0);
 	if (ls < 0) {
@@ -834,34 +946,47 @@ ktcp_accept(struct ktcp *k)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_ANY);
-	sa.sin_port = htons(k->p->port);
-	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0) {
-		perf_error("listen on TCP port %u: %s", k->p->port, strerror(errno));
+	sa.sin_port = htons(p->port);
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, (int)n) < 0) {
+		perf_error("listen on TCP port %u: %s", p->port, strerror(errno));
 		close(ls);
 		return -1;
 	}
-	printf(PERF_PROG ": waiting for a client on TCP port %u (up to %u s)\n", k->p->port,
-	       k->p->timeout_s);
+	printf(PERF_PROG ": waiting for a client on TCP port %u (up to %u s)\n", p->port,
+	       p->timeout_s);
 	fflush(stdout);
-	pfd.fd = ls;
-	pfd.events = POLLIN;
-	do {
-		rc = poll(&pfd, 1, (int)k->p->timeout_s * 1000);
-	} while (rc < 0 && errno == EINTR);
-	if (rc <= 0) {
-		perf_error("no client connected to TCP port %u within %u s", k->p->port,
-			   k->p->timeout_s);
-		close(ls);
-		return -1;
+	for (i = 0; i < n; i++) {
+		pfd.fd = ls;
+		pfd.events = POLLIN;
+		do {
+			rc = poll(&pfd, 1, (int)p->timeout_s * 1000);
+		} while (rc < 0 && errno == EINTR);
+		if (rc <= 0) {
+			if (i == 0)
+				perf_error("no client connected to TCP port %u within %u s",
+					   p->port, p->timeout_s);
+			else
+				perf_error("only %u of -q %u connections arrived within %u s", i,
+					   n, p->timeout_s);
+			close(ls);
+			return -1;
+		}
+		len = sizeof(sa);
+		ks[i].fd = accept(ls, (struct sockaddr *)&sa, &len);
+		if (ks[i].fd < 0) {
+			perf_error("accept: %s", strerror(errno));
+			close(ls);
+			return -1;
+		}
+		snprintf(ks[i].peer, sizeof(ks[i].peer), "%s:%u", inet_ntoa(sa.sin_addr),
+			 ntohs(sa.sin_port));
+		if (set_sockopts(&ks[i]) < 0) {
+			close(ls);
+			return -1;
+		}
 	}
-	k->fd = accept(ls, (struct sockaddr *)&sa, &len);
 	close(ls);
-	if (k->fd < 0) {
-		perf_error("accept: %s", strerror(errno));
-		return -1;
-	}
-	snprintf(k->peer, sizeof(k->peer), "%s:%u", inet_ntoa(sa.sin_addr), ntohs(sa.sin_port));
-	return set_sockopts(k);
+	return 0;
 }
 
 /* Serve one size: count what arrives until the end marker, then RESULT. */
@@ -919,31 +1044,26 @@ server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t
 	return send_all(k, &c, sizeof(c));
 }
 
+/* Serve one connection until BYE; *sizes counts the sizes served. */
 static int
-ktcp_server(const struct perf_params *p)
+ktcp_serve(struct ktcp *k, unsigned int *sizes)
 {
-	struct ktcp k = { .p = p, .fd = -1 };
+	const struct perf_params *p = k->p;
 	struct perf_ctl c;
-	unsigned int sizes = 0;
 	uint32_t size, window;
-	int rc = PERF_EXIT_FAIL;
 	uint8_t verb, kind;
 	uint16_t type;
 	bool warmup, bidir;
 	uint64_t count;
 
-	if (ktcp_accept(&k) < 0)
-		goto out;
-	printf(PERF_PROG ": client %s connected\n", k.peer);
-	fflush(stdout);
 	for (;;) {
-		if (recv_all(&k, &c, sizeof(c)) < 0)
-			goto out;
+		if (recv_all(k, &c, sizeof(c)) < 0)
+			return -1;
 		type = rte_be_to_cpu_16(c.type);
 		if (!perf_ctl_valid(&c) || (type != PERF_MSG_BEGIN && type != PERF_MSG_BYE)) {
 			perf_error("client %s: unexpected message: not an iwarp-perf client?",
-				   k.peer);
-			goto out;
+				   k->peer);
+			return -1;
 		}
 		if (type == PERF_MSG_BYE)
 			break;
@@ -958,32 +1078,88 @@ ktcp_server(const struct perf_params *p)
 		perf_ctl_init(&c, PERF_MSG_BEGIN_ACK, p, size);
 		if (verb != p->verb || kind != p->kind) {
 			c.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
-			send_all(&k, &c, sizeof(c));
-			perf_error("client %s runs %s, this server %s", k.peer,
+			send_all(k, &c, sizeof(c));
+			perf_error("client %s runs %s, this server %s", k->peer,
 				   perf_test_name(verb, kind), p->test_name);
-			goto out;
+			return -1;
 		}
-		if (size == 0 || size > PERF_MAX_SIZE || ensure_buf(&k, size) < 0) {
+		if (size == 0 || size > PERF_MAX_SIZE || ensure_buf(k, size) < 0) {
 			c.status = rte_cpu_to_be_32(PERF_ST_NO_MEMORY);
-			send_all(&k, &c, sizeof(c));
-			perf_error("client %s: no buffer of %u bytes", k.peer, size);
-			goto out;
+			send_all(k, &c, sizeof(c));
+			perf_error("client %s: no buffer of %u bytes", k->peer, size);
+			return -1;
 		}
-		if (send_all(&k, &c, sizeof(c)) < 0 || server_size(&k, size, window, bidir, count) < 0)
-			goto out;
+		if (send_all(k, &c, sizeof(c)) < 0 ||
+		    server_size(k, size, window, bidir, count) < 0)
+			return -1;
 		if (!warmup)
-			sizes++;
+			(*sizes)++;
 	}
 	perf_ctl_init(&c, PERF_MSG_BYE_ACK, p, 0);
-	if (send_all(&k, &c, sizeof(c)) < 0)
+	return send_all(k, &c, sizeof(c));
+}
+
+/* -q: one thread per connection, each a ktcp_serve(). */
+struct lane_srv {
+	struct ktcp *k;
+	unsigned int sizes;
+	int rc;
+};
+
+static void *
+serve_thread(void *arg)
+{
+	struct lane_srv *l = arg;
+
+	l->rc = ktcp_serve(l->k, &l->sizes);
+	return NULL;
+}
+
+static int
+ktcp_server(const struct perf_params *p)
+{
+	struct ktcp ks[PERF_KTCP_MAX_QPS];
+	struct lane_srv ls[PERF_KTCP_MAX_QPS];
+	pthread_t th[PERF_KTCP_MAX_QPS];
+	unsigned int i, n = p->qps, started = 0;
+	int rc = PERF_EXIT_FAIL;
+
+	memset(ks, 0, sizeof(ks));
+	memset(ls, 0, sizeof(ls));
+	for (i = 0; i < n; i++) {
+		ks[i].p = p;
+		ks[i].fd = -1;
+		ls[i].k = &ks[i];
+	}
+	if (ktcp_accept(ks, n) < 0)
 		goto out;
-	printf(PERF_PROG ": served %u size(s) of %s to %s\n", sizes, p->test_name, k.peer);
+	printf(PERF_PROG ": client %s connected%s\n", ks[0].peer,
+	       n > 1 ? " (and more: -q)" : "");
+	fflush(stdout);
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&th[i], NULL, serve_thread, &ls[i]) != 0) {
+			perf_error("cannot start a thread for connection %u", i);
+			goto join;
+		}
+		started = i;
+	}
+	serve_thread(&ls[0]);
+join:
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < n; i++)
+		if (ls[i].rc != 0 || (i > started && i > 0))
+			goto out;
+	printf(PERF_PROG ": served %u size(s) of %s to %s\n", ls[0].sizes, p->test_name,
+	       ks[0].peer);
 	rc = 0;
 out:
-	if (k.fd >= 0)
-		close(k.fd);
-	free(k.buf);
-	free(k.back);
+	for (i = 0; i < n; i++) {
+		if (ks[i].fd >= 0)
+			close(ks[i].fd);
+		free(ks[i].buf);
+		free(ks[i].back);
+	}
 	return rc;
 }
 
@@ -995,6 +1171,7 @@ ktcp_run(const struct perf_params *p)
 			   "send_bw take -b)");
 		return PERF_EXIT_USAGE;
 	}
+	perf_tsc_hz();   /* calibrate once, before any thread needs it */
 	return p->server != NULL ? ktcp_client(p) : ktcp_server(p);
 }
 

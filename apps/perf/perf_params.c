@@ -54,8 +54,12 @@ static const struct {
 void
 perf_error(const char *fmt, ...)
 {
+	static int printed;
 	va_list ap;
 
+	/* One error line per process, even when several threads fail at once. */
+	if (__atomic_exchange_n(&printed, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
 	fflush(stdout);
 	fputs(PERF_PROG ": error: ", stderr);
 	va_start(ap, fmt);
@@ -88,7 +92,8 @@ perf_usage(FILE *out)
 		"  -n, --iters=N       iterations per size (default %u BW, %u LAT)\n"
 		"  -a, --all           sweep sizes 2 B .. 8 MiB (see --size_min/--size_max)\n"
 		"  -D, --duration=S    run each size for S seconds instead of -n\n"
-		"  -q, --qp=N          connections (only 1 for these transports)\n"
+		"  -q, --qp=N          connections, kernel-tcp BW (give it to both sides):\n"
+		"                      one thread each; the CPU share then counts cores\n"
 		"  -t, --tx-depth=N    messages in flight, BW (default %u)\n"
 		"  -r, --rx-depth=N    receive burst, raw (default %u)\n"
 		"  -I, --inline_size=N accepted; these transports have no inline data\n"
@@ -449,9 +454,16 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 		perf_error("--size_min %u is above --size_max %u", p->size_min, p->size_max);
 		return -1;
 	}
-	if (p->qps != 1) {
-		perf_error("-q %u: the raw and kernel-tcp transports run one connection",
-			   p->qps);
+	if (p->qps != 1 && p->transport == PERF_TRANSPORT_RAW) {
+		perf_error("-q %u: the raw transport runs one flow", p->qps);
+		return -1;
+	}
+	if (p->qps != 1 && p->kind != PERF_KIND_BW) {
+		perf_error("-q %u: several connections apply to the BW tests", p->qps);
+		return -1;
+	}
+	if (p->qps > 64) {
+		perf_error("-q %u: at most 64 connections", p->qps);
 		return -1;
 	}
 	if (p->bidir && p->kind != PERF_KIND_BW) {

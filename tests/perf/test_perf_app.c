@@ -172,6 +172,21 @@ IWT_CASE(perf_kernel_tcp_lat_bw_loopback)
 		   "JSON has the row: %s", buf);
 	IWT_ASSERT(strstr(buf, "\"cpu_busy_pct\"") != NULL, "JSON has the CPU share");
 
+	/* -q: three connections, one thread each; the row sums them. */
+	{
+		char sc[1024], cc[1024];
+		uint16_t port = iwt_perf_free_port();
+
+		snprintf(sc, sizeof(sc), "%s write_bw --kernel-tcp -q 3 -p %u --timeout 30",
+			 iwt_perf_bin(), port);
+		snprintf(cc, sizeof(cc), "%s write_bw --kernel-tcp -q 3 -p %u -s 4096 -n 300 "
+			 "127.0.0.1", iwt_perf_bin(), port);
+		IWT_RUN(client_server(sc, cc, "waiting for a client", &cli, &srv));
+		IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 8), 1, "one row");
+		IWT_RUN(check_bw_row(rows[0], 4096, 300, false));
+		IWT_ASSERT(strstr(cli.out, " Number of qps   : 3") != NULL, "banner names -q");
+	}
+
 	/* -b: both directions; the table sums them, rate x size still = average. */
 	IWT_RUN(ktcp_pair("write_bw", "-b -a --size_min 1000 --size_max 4000 -n 400", &cli,
 			  &srv));
