@@ -56,41 +56,49 @@ void
 iw_cq_push(struct rte_iwarp_cq *cq, const struct rte_iwarp_wc *wc, bool solicited,
 	   struct rte_iwarp_qp *qp)
 {
-	if (unlikely(cq->overflow || cq->head - cq->tail > cq->mask)) {
+	if (unlikely(cq->overflow ||
+			cq->head - __atomic_load_n(&cq->tail, __ATOMIC_ACQUIRE) > cq->mask)) {
 		if (!cq->overflow)
 			IW_LOG(ERR, "CQ %p overflow: completion of QP %u lost", (void *)cq,
 			       wc->qp_num);
-		cq->overflow = true;
+		__atomic_store_n(&cq->overflow, true, __ATOMIC_RELEASE);
 		cq->dev->st.cq_overflows++;
-		cq->event = true;
+		__atomic_store_n(&cq->event, true, __ATOMIC_RELEASE);
 		/* the QP lost a completion: it cannot go on */
 		if (qp != NULL && qp->state != RTE_IWARP_QPS_ERR)
 			iw_qp_to_error(qp);
 		return;
 	}
+	uint8_t armed;
+
 	cq->ring[cq->head & cq->mask] = *wc;
-	cq->head++;
-	if (cq->armed && (cq->armed == 1 || solicited || wc->status != RTE_IWARP_WC_SUCCESS)) {
-		cq->event = true;
-		cq->armed = 0;
+	__atomic_store_n(&cq->head, cq->head + 1, __ATOMIC_RELEASE);
+	armed = __atomic_load_n(&cq->armed, __ATOMIC_ACQUIRE);
+	if (armed && (armed == 1 || solicited || wc->status != RTE_IWARP_WC_SUCCESS)) {
+		__atomic_store_n(&cq->armed, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&cq->event, true, __ATOMIC_RELEASE);
 	}
 }
 
 int
 rte_iwarp_poll_cq(struct rte_iwarp_cq *cq, int num_entries, struct rte_iwarp_wc *wc)
 {
+	uint32_t head, tail;
 	int n = 0;
 
 	if (unlikely(cq == NULL || num_entries < 0 || (wc == NULL && num_entries > 0)))
 		return -EINVAL;
 	if (cq->dev->mode == RTE_IWARP_MODE_INLINE)
 		rte_iwarp_dev_poll(cq->dev);
-	if (unlikely(cq->overflow))
+	if (unlikely(__atomic_load_n(&cq->overflow, __ATOMIC_ACQUIRE)))
 		return -EOVERFLOW;
-	while (n < num_entries && cq->tail != cq->head) {
-		wc[n++] = cq->ring[cq->tail & cq->mask];
-		cq->tail++;
+	head = __atomic_load_n(&cq->head, __ATOMIC_ACQUIRE);
+	tail = cq->tail;
+	while (n < num_entries && tail != head) {
+		wc[n++] = cq->ring[tail & cq->mask];
+		tail++;
 	}
+	__atomic_store_n(&cq->tail, tail, __ATOMIC_RELEASE);
 	return n;
 }
 
@@ -99,7 +107,7 @@ rte_iwarp_req_notify_cq(struct rte_iwarp_cq *cq, bool solicited_only)
 {
 	if (cq == NULL)
 		return -EINVAL;
-	cq->armed = solicited_only ? 2 : 1;
+	__atomic_store_n(&cq->armed, solicited_only ? 2 : 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -110,8 +118,7 @@ rte_iwarp_cq_event(struct rte_iwarp_cq *cq)
 
 	if (cq == NULL)
 		return -EINVAL;
-	ev = cq->event;
-	cq->event = false;
+	ev = __atomic_exchange_n(&cq->event, false, __ATOMIC_ACQ_REL);
 	return ev ? 1 : 0;
 }
 

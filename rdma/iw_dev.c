@@ -35,7 +35,8 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	int err;
 
 	if (conf == NULL || conf->port == NULL || conf->ip == 0 ||
-			conf->mode != RTE_IWARP_MODE_INLINE) {
+			(conf->mode != RTE_IWARP_MODE_INLINE &&
+			 conf->mode != RTE_IWARP_MODE_SERVICE)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -80,6 +81,10 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		err = rte_errno;
 		goto fail;
 	}
+	if (dev->mode == RTE_IWARP_MODE_SERVICE && iw_svc_init(dev) < 0) {
+		err = rte_errno;
+		goto fail;
+	}
 	dev->pool = iw_net_pool(dev->net);
 	dev->mbuf_room = rte_pktmbuf_data_room_size(dev->pool) - RTE_PKTMBUF_HEADROOM;
 	dev->pd_next = 1;
@@ -89,6 +94,7 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	rte_mbuf_ext_refcnt_set(&dev->zc_shinfo, 1);
 	return dev;
 fail:
+	iw_svc_fini(dev);
 	iw_tcp_destroy(dev->tcp);
 	iw_net_destroy(dev->net);
 	iw_stag_table_free(dev->stags);
@@ -113,6 +119,7 @@ rte_iwarp_dev_close(struct rte_iwarp_dev *dev)
 	iw_tcp_destroy(dev->tcp);
 	iw_net_destroy(dev->net);
 	iw_stag_table_free(dev->stags);
+	iw_svc_fini(dev);
 	rte_free(dev->ev);
 	rte_free(dev->qps);
 	rte_free(dev);
@@ -140,9 +147,10 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 {
 	int n;
 
-	if (dev == NULL)
+	if (unlikely(dev == NULL))
 		return -EINVAL;
-	n = dev_tx(dev);
+	n = dev->svc_cmd != NULL ? iw_svc_poll(dev) : 0;
+	n += dev_tx(dev);
 	n += iw_net_poll(dev->net);
 	n += dev_tx(dev);
 	iw_cm_poll(dev, rte_get_timer_cycles());

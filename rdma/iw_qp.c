@@ -385,6 +385,35 @@ int
 rte_iwarp_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
 		    struct rte_iwarp_send_wr **bad_wr)
 {
+	if (unlikely(qp != NULL && qp->dev->mode == RTE_IWARP_MODE_SERVICE &&
+			iw_svc_app_side(qp->dev)))
+		return iw_svc_post_send(qp, wr, bad_wr);
+	return iw_qp_post_send(qp, wr, bad_wr);
+}
+
+/* A request the engine refused (service mode): it completes in order, in error. */
+void
+iw_qp_post_error(struct rte_iwarp_qp *qp, const struct rte_iwarp_send_wr *wr)
+{
+	struct iw_swqe *w = iw_sq_at(qp, qp->sq_head);
+
+	memset(w, 0, sizeof(*w));
+	w->wr_id = wr->wr_id;
+	w->opcode = (uint8_t)wr->opcode;
+	w->flags = RTE_IWARP_SEND_SIGNALED;
+	w->state = IW_SWQE_DONE;
+	w->status = RTE_IWARP_WC_LOC_PROT_ERR;
+	qp->sq_head++;
+	if (qp->state == RTE_IWARP_QPS_ERR || qp->state == RTE_IWARP_QPS_TERMINATE)
+		iw_qp_flush(qp);
+	else
+		iw_qp_kick(qp);
+}
+
+int
+iw_qp_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
+		struct rte_iwarp_send_wr **bad_wr)
+{
 	int rc = 0;
 
 	if (unlikely(qp == NULL || wr == NULL || bad_wr == NULL)) {
@@ -453,6 +482,16 @@ int
 rte_iwarp_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_recv_wr *wr,
 		    struct rte_iwarp_recv_wr **bad_wr)
 {
+	if (unlikely(qp != NULL && qp->dev->mode == RTE_IWARP_MODE_SERVICE &&
+			iw_svc_app_side(qp->dev)))
+		return iw_svc_post_recv(qp, NULL, wr, bad_wr);
+	return iw_qp_post_recv(qp, wr, bad_wr);
+}
+
+int
+iw_qp_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_recv_wr *wr,
+		struct rte_iwarp_recv_wr **bad_wr)
+{
 	int rc;
 
 	if (qp == NULL || wr == NULL || bad_wr == NULL || qp->srq != NULL ||
@@ -511,6 +550,16 @@ rte_iwarp_destroy_srq(struct rte_iwarp_srq *srq)
 int
 rte_iwarp_post_srq_recv(struct rte_iwarp_srq *srq, struct rte_iwarp_recv_wr *wr,
 			struct rte_iwarp_recv_wr **bad_wr)
+{
+	if (unlikely(srq != NULL && srq->pd->dev->mode == RTE_IWARP_MODE_SERVICE &&
+			iw_svc_app_side(srq->pd->dev)))
+		return iw_svc_post_recv(NULL, srq, wr, bad_wr);
+	return iw_srq_post_recv(srq, wr, bad_wr);
+}
+
+int
+iw_srq_post_recv(struct rte_iwarp_srq *srq, struct rte_iwarp_recv_wr *wr,
+		 struct rte_iwarp_recv_wr **bad_wr)
 {
 	if (srq == NULL || wr == NULL || bad_wr == NULL) {
 		if (bad_wr != NULL)
@@ -575,7 +624,7 @@ iw_qp_complete_sq(struct rte_iwarp_qp *qp)
 			w->state = IW_SWQE_DONE;
 		if (w->state != IW_SWQE_DONE)
 			break;
-		qp->sq_tail++;
+		__atomic_store_n(&qp->sq_tail, qp->sq_tail + 1, __ATOMIC_RELEASE);
 		swqe_complete(qp, w, w->status);
 	}
 }
@@ -593,7 +642,7 @@ rq_flush(struct rte_iwarp_qp *qp)
 		wc.status = RTE_IWARP_WC_WR_FLUSH_ERR;
 		wc.opcode = RTE_IWARP_WC_RECV;
 		wc.qp_num = qp->qpn;
-		qp->rq.tail++;
+		__atomic_store_n(&qp->rq.tail, qp->rq.tail + 1, __ATOMIC_RELEASE);
 		iw_cq_push(qp->recv_cq, &wc, false, NULL);
 	}
 }
@@ -607,7 +656,7 @@ iw_qp_flush(struct rte_iwarp_qp *qp)
 	/* those done before the error keep their own status */
 	while (qp->sq_tail != qp->sq_head) {
 		w = iw_sq_at(qp, qp->sq_tail);
-		qp->sq_tail++;
+		__atomic_store_n(&qp->sq_tail, qp->sq_tail + 1, __ATOMIC_RELEASE);
 		if (w->state == IW_SWQE_DONE)
 			swqe_complete(qp, w, w->status);
 		else

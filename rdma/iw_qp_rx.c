@@ -53,7 +53,7 @@ take_rwqe(struct rte_iwarp_qp *qp)
 		return -ENOENT;
 	if (qp->srq != NULL) {
 		memcpy(iw_rq_at(&qp->rq, 0), iw_rq_at(src, src->tail), src->stride);
-		src->tail++;
+		__atomic_store_n(&src->tail, src->tail + 1, __ATOMIC_RELEASE);
 	}
 	qp->rx_have_rwqe = true;
 	qp->rx_msg_len = 0;
@@ -381,7 +381,7 @@ rx_recv_done(struct rte_iwarp_qp *qp, const struct iw_hdr *h)
 	}
 	qp->rx_have_rwqe = false;
 	if (qp->srq == NULL)
-		qp->rq.tail++;
+		__atomic_store_n(&qp->rq.tail, qp->rq.tail + 1, __ATOMIC_RELEASE);
 	qp->msn_rx[IW_QN_SEND]++;
 	iw_cq_push(qp->recv_cq, &wc, se, qp);
 }

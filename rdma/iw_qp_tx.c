@@ -269,6 +269,13 @@ tx_swqe(struct rte_iwarp_qp *qp)
 	bool se = (w->flags & RTE_IWARP_SEND_SOLICITED) != 0;
 	int rc;
 
+	if (unlikely(w->state == IW_SWQE_DONE)) {
+		/* refused by the engine after a service-mode post */
+		qp->sq_tx++;
+		iw_qp_complete_sq(qp);
+		iw_qp_to_error(qp);
+		return 0;
+	}
 	if ((w->flags & RTE_IWARP_SEND_FENCE) && qp->ord_used > 0 && qp->tx_src == SRC_NONE)
 		return -EAGAIN;
 	qp->tx_copy = w->num_sge == 0;	/* inline data lives in the SQ slot: copy it */

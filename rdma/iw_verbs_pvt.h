@@ -128,6 +128,8 @@ struct rte_iwarp_srq {
 	void *context;
 	uint32_t users;
 	struct iw_rq rq;
+	uint32_t svc_head;        /* service mode: posts made by the application */
+	uint32_t svc_dropped;     /* of which refused by the engine */
 };
 
 struct rte_iwarp_cq {
@@ -203,6 +205,9 @@ struct rte_iwarp_qp {
 	bool term_sent_done;
 	bool closing;
 	bool tx_copy;             /* the current message is copied, not referenced */
+	uint32_t svc_sq_head;     /* service mode: sends posted by the application */
+	uint32_t svc_rq_head;     /* service mode: receives posted by the application */
+	uint32_t svc_rq_dropped;  /* of which refused by the engine */
 	uint32_t tx_done;         /* bytes of the current message segmented */
 	int8_t tx_src;            /* 0 none, 1 SQ, 2 inbound response, 3 RTR, 4 TERM */
 	uint64_t acked;
@@ -274,6 +279,22 @@ struct rte_iwarp_cm_id {
 	TAILQ_ENTRY(rte_iwarp_cm_id) next;
 };
 
+/** A post of the application thread to the engine (service mode). */
+struct iw_svc_cmd {
+	uint8_t kind;             /* IW_SVC_SEND, IW_SVC_RECV, IW_SVC_SRQ_RECV */
+	uint8_t rsvd[3];
+	uint16_t inline_len;
+	uint16_t rsvd2;
+	void *obj;                /* QP or SRQ */
+	struct rte_iwarp_send_wr wr;  /* next and sg_list unused */
+	union {
+		struct rte_iwarp_sge sge[IW_MAX_SGE];
+		uint8_t data[RTE_IWARP_SVC_MAX_INLINE];
+	};
+} __rte_aligned(8);
+
+enum { IW_SVC_SEND = 1, IW_SVC_RECV, IW_SVC_SRQ_RECV };
+
 TAILQ_HEAD(iw_qp_list, rte_iwarp_qp);
 TAILQ_HEAD(iw_cm_list, rte_iwarp_cm_id);
 
@@ -297,8 +318,30 @@ struct rte_iwarp_dev {
 	uint64_t ev_lost;
 	uint64_t cm_next_check;
 	struct rte_mbuf_ext_shared_info zc_shinfo; /* registered memory sent as extbufs */
+	struct rte_ring *svc_cmd;  /* service mode: application posts -> engine */
+	struct rte_ring *svc_call; /* service mode: control calls -> engine */
+	uint32_t engine_running;   /* the engine lcore has polled */
 	struct rte_iwarp_dev_stats st;
 };
+
+/* iw_svc.c */
+int iw_svc_init(struct rte_iwarp_dev *dev);
+void iw_svc_fini(struct rte_iwarp_dev *dev);
+int iw_svc_poll(struct rte_iwarp_dev *dev);
+bool iw_svc_app_side(const struct rte_iwarp_dev *dev);
+int iw_svc_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
+		     struct rte_iwarp_send_wr **bad_wr);
+int iw_svc_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_srq *srq,
+		     struct rte_iwarp_recv_wr *wr, struct rte_iwarp_recv_wr **bad_wr);
+
+/* iw_qp.c, engine side of the post calls */
+int iw_qp_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
+		    struct rte_iwarp_send_wr **bad_wr);
+int iw_qp_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_recv_wr *wr,
+		    struct rte_iwarp_recv_wr **bad_wr);
+int iw_srq_post_recv(struct rte_iwarp_srq *srq, struct rte_iwarp_recv_wr *wr,
+		     struct rte_iwarp_recv_wr **bad_wr);
+void iw_qp_post_error(struct rte_iwarp_qp *qp, const struct rte_iwarp_send_wr *wr);
 
 /* iw_cq.c */
 void iw_cq_push(struct rte_iwarp_cq *cq, const struct rte_iwarp_wc *wc, bool solicited,

@@ -38,10 +38,23 @@
  * violation sends the RFC 5040/5041 TERMINATE message, puts the QP in ERROR
  * and writes no byte.
  *
- * Threading (inline mode, the default): a device and everything created on
+ * Threading, inline mode (the default): a device and everything created on
  * it belong to one thread, the one that calls rte_iwarp_dev_poll() or polls
  * its CQs (which progresses the device). Nothing is locked; no call is
  * thread-safe.
+ *
+ * Threading, service mode: one engine lcore calls rte_iwarp_dev_poll() in a
+ * loop; one application thread per device posts and polls without locks:
+ * rte_iwarp_post_send(), rte_iwarp_post_recv() and rte_iwarp_post_srq_recv()
+ * copy the requests into a single-producer/single-consumer ring the engine
+ * drains (rte_ring_elem), and rte_iwarp_poll_cq(), rte_iwarp_req_notify_cq()
+ * and rte_iwarp_cq_event() read the CQ ring the engine fills (acquire /
+ * release indexes). Every other call (objects, CM, queries) runs on the
+ * engine: make it through rte_iwarp_dev_call(), or directly before the
+ * engine first polls. In service mode the post calls check the request's
+ * form (opcode, SGE count, inline size, queue room) and return those errors;
+ * an lkey or SGE bound error found by the engine completes that request with
+ * RTE_IWARP_WC_LOC_PROT_ERR and moves the QP to ERROR, as HCAs report it.
  *
  * Nothing here prints or exits: messages go to the log types `lib.iwarp`
  * and `lib.iwarp.cm`.
@@ -66,6 +79,7 @@ struct iw_port;
 /** How the engine is progressed. */
 enum rte_iwarp_mode {
 	RTE_IWARP_MODE_INLINE = 0, /**< the owner thread progresses it while polling */
+	RTE_IWARP_MODE_SERVICE,    /**< an engine lcore progresses it (see below) */
 };
 
 /** Device configuration. Zero values select the defaults noted. */
@@ -108,6 +122,18 @@ void rte_iwarp_dev_close(struct rte_iwarp_dev *dev);
  * @return the amount of work done (0 when idle), or -EINVAL for NULL.
  */
 int rte_iwarp_dev_poll(struct rte_iwarp_dev *dev);
+
+/** Largest inline data of a service-mode post (it travels in the ring). */
+#define RTE_IWARP_SVC_MAX_INLINE 256
+
+/**
+ * Run fn(arg) on the device's engine and return its result: at once when
+ * called on the engine lcore, in inline mode, or before the engine has first
+ * polled; otherwise through the engine's call ring, waiting (spinning) until
+ * the engine has run it. Any thread may call it.
+ * @return fn's return value; -EINVAL (NULL).
+ */
+int rte_iwarp_dev_call(struct rte_iwarp_dev *dev, int (*fn)(void *arg), void *arg);
 
 /** Device counters (monotonic). */
 struct rte_iwarp_dev_stats {

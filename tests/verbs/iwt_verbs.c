@@ -15,8 +15,15 @@
 int
 iwt_vpair_open(struct iwt_vpair *p, const char *name, uint32_t cqe)
 {
+	return iwt_vpair_open_mode(p, name, cqe, RTE_IWARP_MODE_INLINE);
+}
+
+int
+iwt_vpair_open_mode(struct iwt_vpair *p, const char *name, uint32_t cqe,
+		    enum rte_iwarp_mode mode)
+{
 	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = 16383 };
-	struct rte_iwarp_dev_conf dc = { .no_gratuitous_arp = true };
+	struct rte_iwarp_dev_conf dc = { .no_gratuitous_arp = true, .mode = mode };
 	int i, rc;
 
 	memset(p, 0, sizeof(*p));
@@ -108,6 +115,7 @@ iwt_vpair_event(struct iwt_vpair *p, int i, enum rte_iwarp_cm_event_type type,
 
 	while (rte_get_timer_cycles() < end) {
 		rte_iwarp_dev_poll(p->dev[i ^ 1]);
+		rte_iwarp_dev_poll(p->dev[i]);
 		if (rte_iwarp_cm_get_event(p->dev[i], ev) < 0)
 			continue;
 		if (ev->event == type)

@@ -31,6 +31,10 @@ struct iwt_vpair {
 /** EAL, a ring wire, a device, a PD and a CQ (depth cqe) on each end. @return 0 or -errno. */
 int iwt_vpair_open(struct iwt_vpair *p, const char *name, uint32_t cqe);
 
+/** The same with devices in a given driving mode. */
+int iwt_vpair_open_mode(struct iwt_vpair *p, const char *name, uint32_t cqe,
+			enum rte_iwarp_mode mode);
+
 /** A QP on side i with the pair's PD and CQ (cap may be NULL). */
 struct rte_iwarp_qp *iwt_vpair_qp(struct iwt_vpair *p, int i,
 				  const struct rte_iwarp_qp_cap *cap);
