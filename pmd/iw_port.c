@@ -25,6 +25,7 @@ RTE_LOG_REGISTER_DEFAULT(iw_port_logtype, NOTICE);
 
 #define DEF_NB_DESC 1024
 #define DEF_NB_MBUFS 8191
+#define DEF_GSO_MBUFS 2047
 #define DEF_MTU 1500
 #define QUIESCE_WAIT_MS 200
 
@@ -308,6 +309,20 @@ iw_port_open(const struct iw_port_conf *conf)
 			goto fail;
 		}
 	}
+	if (port->sw_offloads & IW_OFF_TSO) {
+		char name[RTE_MEMPOOL_NAMESIZE];
+
+		/* Software TSO: headers in the queue's pool, payload by reference. */
+		snprintf(name, sizeof(name), "iwp%u_gso", pid);
+		port->pools[IW_PORT_GSO_POOL] = rte_pktmbuf_pool_create(name, DEF_GSO_MBUFS,
+									 64, 0, 0, socket);
+		if (port->pools[IW_PORT_GSO_POOL] == NULL) {
+			IW_PORT_LOG(ERR, "%s: GSO pool: %s", port->name,
+				    rte_strerror(rte_errno));
+			rc = -rte_errno;
+			goto fail;
+		}
+	}
 	rc = rte_eth_macaddr_get(pid, &port->mac);
 	if (rc != 0)
 		goto fail;
@@ -382,7 +397,7 @@ free_pools(struct rte_mempool **pools)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_MAX_NUMA_NODES; i++) {
+	for (i = 0; i < IW_PORT_NB_POOLS; i++) {
 		rte_mempool_free(pools[i]);
 		pools[i] = NULL;
 	}

@@ -37,6 +37,10 @@
 extern "C" {
 #endif
 
+/** Pools of a port: one per NUMA socket, then the indirect pool of software TSO. */
+#define IW_PORT_GSO_POOL RTE_MAX_NUMA_NODES
+#define IW_PORT_NB_POOLS (RTE_MAX_NUMA_NODES + 1)
+
 /** Most queue pairs a port layer instance configures. */
 #define IW_PORT_MAX_QUEUES 16
 
@@ -120,7 +124,7 @@ struct iw_port {
 	uint8_t wire_end;          /**< 0 or 1: which end of the wire */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_ether_addr mac;
-	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	struct rte_mempool *pools[IW_PORT_NB_POOLS]; /**< per socket, then the GSO pool */
 	struct iw_port_queue q[IW_PORT_MAX_QUEUES];
 };
 
@@ -277,6 +281,16 @@ iw_port_tx(struct iw_port *port, uint16_t queue, struct rte_mbuf **pkts, uint16_
 	q->tx_pkts += n;
 	q->tx_full += nb - n;
 	return n;
+}
+
+/**
+ * The pool of indirect mbufs for software TSO (rte_gso), or NULL when TSO is
+ * done by the port or was not wanted.
+ */
+static inline struct rte_mempool *
+iw_port_gso_pool(const struct iw_port *port)
+{
+	return port->pools[IW_PORT_GSO_POOL];
 }
 
 /** The mbuf pool for a queue (on the socket of the port). */

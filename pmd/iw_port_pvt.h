@@ -20,7 +20,7 @@ struct iw_wire {
 	unsigned int refs;                 /* open ends */
 	unsigned int nb_rings;
 	struct rte_ring *rings[2 * IW_PORT_MAX_QUEUES];
-	struct rte_mempool *pools[2][RTE_MAX_NUMA_NODES]; /* of closed ends */
+	struct rte_mempool *pools[2][IW_PORT_NB_POOLS]; /* of closed ends */
 };
 
 #endif

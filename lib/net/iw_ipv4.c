@@ -152,8 +152,10 @@ iw_net_output(struct iw_net *net, struct rte_mbuf *m, rte_be32_t dst, uint8_t pr
 		return -EHOSTUNREACH;
 	}
 	if (tx_flags & IW_NET_TX_TSO) {
-		rc = (net->hw_off & IW_OFF_TSO) && proto == IPPROTO_TCP && m->tso_segsz != 0 &&
-		     len <= UINT16_MAX ? 0 : -ENOTSUP;
+		/* In hardware, or in software (rte_gso) when the port lacks it. */
+		rc = ((net->hw_off & IW_OFF_TSO) || net->gso.indirect_pool != NULL) &&
+		     proto == IPPROTO_TCP && m->tso_segsz != 0 &&
+		     m->l4_len >= sizeof(struct rte_tcp_hdr) && len <= UINT16_MAX ? 0 : -ENOTSUP;
 	} else {
 		rc = len <= net->mtu ? 0 : -EMSGSIZE;
 	}

@@ -4,16 +4,20 @@
  * (flushed once per poll, with a bounded retry) and the accessors.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_gso.h>
+#include <rte_ip.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_tcp.h>
 
 #include "iw_net.h"
 #include "iw_net_pvt.h"
@@ -96,6 +100,10 @@ iw_net_create(const struct iw_net_conf *conf, struct iw_port *port, uint16_t que
 		rte_errno = -rc;
 		return NULL;
 	}
+	net->gso.direct_pool = net->pool;
+	net->gso.indirect_pool = iw_port_gso_pool(port);
+	net->gso.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	net->gso.flag = 0;       /* IP IDs increase segment by segment */
 	net->proto[IPPROTO_ICMP].fn = iw_icmp_input;
 	net->proto[IPPROTO_ICMP].ctx = net;
 	net->next_timer = iw_net_now() + IW_NET_TIMER_MS * net->hz_ms;
@@ -297,8 +305,81 @@ fail:
 	return NULL;
 }
 
+/* Checksums of one segment cut by software TSO: in hardware where offered. */
+static void
+gso_seg_cksum(struct iw_net *net, struct rte_mbuf *m, uint16_t l3_len)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							  RTE_ETHER_HDR_LEN);
+	uint32_t l4 = RTE_ETHER_HDR_LEN + l3_len;
+	uint8_t *field = rte_pktmbuf_mtod_offset(m, uint8_t *,
+						 l4 + offsetof(struct rte_tcp_hdr, cksum));
+	uint64_t ol = (m->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT)) |
+		      RTE_MBUF_F_TX_IPV4;
+	uint16_t ck;
+
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = l3_len;
+	ip->hdr_checksum = 0;
+	if (net->hw_off & IW_OFF_IPV4_CKSUM)
+		ol |= RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (net->hw_off & IW_OFF_TCP_CKSUM) {
+		ol |= RTE_MBUF_F_TX_TCP_CKSUM;
+		ck = rte_ipv4_phdr_cksum(ip, ol);
+	} else {
+		memset(field, 0, sizeof(ck));
+		ck = rte_ipv4_udptcp_cksum_mbuf(m, ip, l4);
+	}
+	memcpy(field, &ck, sizeof(ck));
+	m->ol_flags = ol;
+}
+
+static void tx_one(struct iw_net *net, struct rte_mbuf *m);
+
+/* TSO asked of a port without it: cut into MSS segments with rte_gso. */
+static void
+soft_tso(struct iw_net *net, struct rte_mbuf *m)
+{
+	struct rte_mbuf *segs[IW_NET_GSO_MAX];
+	uint16_t l3_len = m->l3_len;
+	int n, i;
+
+	net->gso.gso_size = (uint16_t)(m->l2_len + m->l3_len + m->l4_len + m->tso_segsz);
+	n = rte_gso_segment(m, &net->gso, segs, IW_NET_GSO_MAX);
+	if (unlikely(n < 0)) {
+		net->st.tx_drop++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (n == 0) {
+		/* Fits in one segment: send it as it is. */
+		gso_seg_cksum(net, m, l3_len);
+		tx_one(net, m);
+		return;
+	}
+	/* The segments hold references to m's data. */
+	rte_pktmbuf_free(m);
+	net->st.tx_soft_tso++;
+	for (i = 0; i < n; i++) {
+		gso_seg_cksum(net, segs[i], l3_len);
+		tx_one(net, segs[i]);
+	}
+}
+
 void
 iw_net_tx_frame(struct iw_net *net, struct rte_mbuf *m)
+{
+	if (unlikely((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && !(net->hw_off & IW_OFF_TSO))) {
+		soft_tso(net, m);
+		return;
+	}
+	tx_one(net, m);
+}
+
+static void
+tx_one(struct iw_net *net, struct rte_mbuf *m)
 {
 	if (unlikely(m->nb_segs > net->port->max_tx_segs)) {
 		m = linearize(net, m);

@@ -82,7 +82,8 @@ struct iw_net_stats {
 	uint64_t rx_icmp_echo_reply; /**< echo replies received (iw_net_ping()) */
 	uint64_t tx_icmp_echo;      /**< echo requests sent (iw_net_ping()) */
 	uint64_t tx_bad;            /**< packets refused by iw_net_output(): too long,
-				      *  no headroom, TSO not granted */
+				      *  no headroom, TSO not possible */
+	uint64_t tx_soft_tso;       /**< TSO bursts cut into segments in software */
 };
 
 struct iw_net;
@@ -161,13 +162,15 @@ void iw_net_input(struct iw_net *net, struct rte_mbuf **pkts, uint16_t nb);
  * are prepended here. tx_flags may ask for the L4 checksum to be finished
  * (IW_NET_TX_L4_CKSUM: in hardware when the port offers it, in software
  * otherwise, with the TCP/UDP checksum field preset to 0) and for TSO
- * (IW_NET_TX_TSO with m->tso_segsz set and m->l4_len set; only when the port
- * granted IW_OFF_TSO). If the next hop is not resolved the packet is held and
+ * (IW_NET_TX_TSO, TCP only, with m->tso_segsz (MSS) and m->l4_len set): the
+ * port segments when it granted IW_OFF_TSO, otherwise rte_gso does it here
+ * after ARP resolution (segments reference the payload, no copy; each gets
+ * its IP ID, sequence number and checksums). If the next hop is not resolved the packet is held and
  * an ARP request sent. The instance owns m in every case.
  * @return 0 (queued or held), -EHOSTUNREACH (no route: off-subnet without a
  *   gateway, our own address, 0.0.0.0), -ENOBUFS (held queue full),
- *   -EMSGSIZE (longer than the MTU without TSO), -ENOTSUP (TSO asked but not
- *   granted by the port, or not TCP), -ENOSPC (headroom below Ethernet + IPv4
+ *   -EMSGSIZE (longer than the MTU without TSO), -ENOTSUP (TSO on a port that
+ *   neither does it nor has a software TSO pool, not TCP, or no MSS/l4_len), -ENOSPC (headroom below Ethernet + IPv4
  *   headers), -EINVAL (checksum asked for a protocol other than TCP/UDP, or
  *   its header not in the first segment).
  */

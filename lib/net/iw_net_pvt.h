@@ -8,6 +8,7 @@
  */
 
 #include <rte_ether.h>
+#include <rte_gso.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
@@ -42,6 +43,7 @@ iw_net_reuse_mbuf(struct rte_mbuf *m)
 #define IW_NET_MAX_HOOKS 4
 #define IW_NET_ARP_WAYS 8     /* entries per set of the set-associative ARP cache */
 #define IW_NET_TIMER_MS 10    /* ARP timer granularity */
+#define IW_NET_GSO_MAX 64     /* segments of one software TSO burst (64 KiB / 1 KiB) */
 
 enum iw_arp_state {
 	IW_ARP_FREE = 0,
@@ -92,6 +94,7 @@ struct iw_net {
 	uint64_t echo_replies;
 	struct iw_net_proto proto[256];
 	struct iw_net_hook hooks[IW_NET_MAX_HOOKS];
+	struct rte_gso_ctx gso;   /* software TSO; indirect_pool NULL: none */
 
 	/* ARP cache and timers */
 	uint64_t hz_ms;       /* timer cycles per millisecond */

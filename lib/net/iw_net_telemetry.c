@@ -37,6 +37,7 @@ static const struct {
 	STAT(rx_ip_bad_len), STAT(rx_ip_frag), STAT(rx_ip_unknown_proto), STAT(rx_icmp_echo),
 	STAT(tx_icmp_echo_reply), STAT(rx_icmp_bad), STAT(tx_no_route), STAT(arp_aged),
 	STAT(arp_conflict), STAT(rx_icmp_echo_reply), STAT(tx_icmp_echo), STAT(tx_bad),
+	STAT(tx_soft_tso),
 };
 
 void

@@ -28,6 +28,8 @@ struct sink {
 	unsigned int pkts, bad;
 	uint32_t last_len;
 	uint8_t last_proto;
+	uint32_t seq[64];
+	uint16_t ip_id[64];
 };
 
 static void
@@ -36,6 +38,10 @@ sink_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	struct sink *s = ctx;
 	int ok = 1;
 
+	if (ip->next_proto_id == IPPROTO_TCP && s->pkts < RTE_DIM(s->seq)) {
+		s->seq[s->pkts] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_tcp_hdr *)->sent_seq);
+		s->ip_id[s->pkts] = rte_be_to_cpu_16(ip->packet_id);
+	}
 	s->pkts++;
 	s->last_len = rte_pktmbuf_pkt_len(m);
 	s->last_proto = ip->next_proto_id;
@@ -86,6 +92,10 @@ payload(struct iw_net *net, uint16_t hlen, uint16_t len, unsigned int segs)
 		if (m == NULL)
 			goto fail;
 		d = (uint8_t *)rte_pktmbuf_append(m, n);
+		if (d == NULL) {
+			rte_pktmbuf_free(m);
+			goto fail;
+		}
 		for (i = 0; i < n; i++)
 			d[i] = (uint8_t)(done + i) * 7;
 		if (s == 0) {
@@ -189,8 +199,14 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 	/* Refusals: too long without TSO, TSO not granted, no headroom. */
 	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 1461, 2), cb.ip, IPPROTO_TCP, IW_NET_TX_L4_CKSUM),
 		      -EMSGSIZE, "above the MTU");
-	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 100, 1), cb.ip, IPPROTO_TCP, IW_NET_TX_TSO),
-		      -ENOTSUP, "TSO on a port without it");
+	{
+		struct rte_mbuf *m = tcp(a, 100, 1);
+
+		IWT_ASSERT(m != NULL, "alloc");
+		m->tso_segsz = 0;   /* no MSS */
+		IWT_ASSERT_EQ(iw_net_output(a, m, cb.ip, IPPROTO_TCP, IW_NET_TX_TSO), -ENOTSUP,
+			      "TSO without an MSS");
+	}
 	{
 		struct rte_mbuf *m = rte_pktmbuf_alloc(iw_net_pool(a));
 
@@ -211,6 +227,41 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 	iw_net_stats_get(b, &s);
 	IWT_ASSERT_EQ(sk.pkts, 4, "not delivered");
 	IWT_ASSERT_EQ(s.rx_ip_unknown_proto, 1, "counted as unknown protocol");
+	return iwt_net_pair_close(&p);
+}
+
+IWT_CASE(net_soft_tso_segments)
+{
+	struct iw_net_conf ca = { .ip = RTE_BE32(RTE_IPV4(10, 9, 0, 1)) };
+	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 9, 0, 2)) };
+	struct sink sk = { 0 };
+	struct iwt_net_pair p;
+	struct iw_net_stats s;
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	IWT_ASSERT(iwt_net_pair("nts", &p, &ca, &cb) == 0, "set-up");
+	IWT_ASSERT(!(iw_net_hw_offloads(p.net[0]) & IW_OFF_TSO), "net_ring has no TSO");
+	IWT_ASSERT(iw_port_gso_pool(p.port[0]) != NULL, "software TSO pool");
+	IWT_ASSERT_EQ(iw_net_register_proto(p.net[1], IPPROTO_TCP, sink_input, &sk), 0, "tcp");
+	/* 10,000 bytes in a chain of 6 mbufs, MSS 1,000: ten segments on the wire. */
+	m = tcp(p.net[0], 10000, 6);
+	IWT_ASSERT(m != NULL, "chain");
+	m->tso_segsz = 1000;
+	m->l4_len = sizeof(struct rte_tcp_hdr);
+	IWT_ASSERT_EQ(iw_net_output(p.net[0], m, cb.ip, IPPROTO_TCP, IW_NET_TX_TSO), 0,
+		      "TSO burst held for ARP");
+	iwt_net_poll_both(&p, 30);
+	IWT_ASSERT_EQ(sk.pkts, 10, "ten segments");
+	IWT_ASSERT_EQ(sk.bad, 0, "lengths and checksums of every segment");
+	for (i = 0; i < 10; i++) {
+		IWT_ASSERT_EQ(sk.seq[i], 12345 + 1000 * i, "sequence of segment %u", i);
+		if (i > 0)
+			IWT_ASSERT_EQ((uint16_t)(sk.ip_id[i] - sk.ip_id[i - 1]), 1, "IP ID %u", i);
+	}
+	IWT_ASSERT_EQ(sk.last_len, 20 + 1000, "last segment full");
+	iw_net_stats_get(p.net[0], &s);
+	IWT_ASSERT_EQ(s.tx_soft_tso, 1, "counted");
 	return iwt_net_pair_close(&p);
 }
 
