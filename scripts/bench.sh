@@ -315,8 +315,10 @@ in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
 - **raw**: bare L2 frames (ethertype 0x88B5, 16-byte header, at most 1500
   bytes of Ethernet payload) over \`net_memif\` between the two processes: the
   floor of the link. A message of N bytes is N bytes of payload in
-  ceil(N / 1484) frames; the sender copies it into mbufs, the receiver copies
-  it out into its buffer. BW: at most -t 128 messages beyond the receiver's
+  ceil(N / 1484) frames; the sender sends from its buffer without a copy (a
+  header mbuf chained to an external-buffer mbuf, as the RDMA TX path), the
+  receiver copies once into its buffer (net_memif itself copies through its
+  shared rings on both sides). BW: at most -t 128 messages beyond the receiver's
   last credit (one every 64 messages). write and send are the same pattern
   here (there is no remote memory without RDMA); read is a request answered
   by an N-byte message, -o 16 requests in flight.

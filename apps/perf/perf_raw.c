@@ -6,7 +6,9 @@
  * Frames: Ethernet header, ethertype 0x88B5 (IEEE local experimental), a
  * 16-byte struct raw_hdr, then data or a struct perf_ctl. A message of -s bytes
  * travels as ceil(s / (MTU - 16)) frames; it counts once all its frames are in
- * (copied into the receiver's buffer; the sender copies out of its own).
+ * (copied once, into the receiver's buffer). The sender sends from its buffer
+ * in place (a header mbuf chained to an external-buffer mbuf), as the RDMA TX
+ * path does, or copies when the port takes no chains.
  *
  *   write_bw/send_bw  the client streams, at most -t messages beyond the
  *                     server's last CREDIT (the server credits every t/2);
@@ -32,6 +34,7 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
@@ -87,8 +90,11 @@ struct raw {
 	uint32_t frag_max;              /* data bytes per frame */
 	uint16_t rx_burst;
 	uint64_t hz, timeout;
-	uint8_t *tbuf, *rbuf;
+	uint8_t *tbuf, *rbuf;           /* tbuf: DPDK memory, sent from in place */
 	uint32_t buf_len;
+	rte_iova_t tbuf_iova;
+	bool zero_copy;                 /* the port takes a header + data chain */
+	struct rte_mbuf_ext_shared_info shinfo;
 	uint32_t size;                  /* message size of the current test */
 	/* TX: frames built, not yet taken by the PMD */
 	struct rte_mbuf *pend[RAW_PENDING];
@@ -137,6 +143,43 @@ raw_frame(struct raw *r, uint8_t type, uint32_t msg, uint32_t off, uint32_t len,
 	return m;
 }
 
+static void
+raw_extbuf_free(void *addr, void *opaque)
+{
+	/* tbuf lives as long as the run; nothing to free per frame. */
+	RTE_SET_USED(addr);
+	RTE_SET_USED(opaque);
+}
+
+/*
+ * A data frame without copying: a header mbuf chained to an mbuf that points
+ * into tbuf (rte_pktmbuf_attach_extbuf), as the RDMA TX path sends from
+ * registered memory. The receiver copies once, into its buffer.
+ */
+static struct rte_mbuf *
+raw_frame_zc(struct raw *r, uint32_t msg, uint32_t off, uint32_t dlen)
+{
+	struct rte_mbuf *m, *d;
+
+	m = raw_frame(r, RAW_DATA, msg, off, r->size, NULL, 0);
+	if (m == NULL)
+		return NULL;
+	d = rte_pktmbuf_alloc(r->pool);
+	if (d == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	rte_mbuf_ext_refcnt_update(&r->shinfo, 1);
+	rte_pktmbuf_attach_extbuf(d, r->tbuf + off, r->tbuf_iova + off, (uint16_t)dlen,
+				  &r->shinfo);
+	d->data_len = (uint16_t)dlen;
+	d->pkt_len = dlen;
+	m->next = d;
+	m->nb_segs = 2;
+	m->pkt_len = RAW_HDRS + dlen;
+	return m;
+}
+
 static int
 raw_push(struct raw *r, uint8_t type, uint32_t msg, const void *data, uint32_t dlen)
 {
@@ -167,8 +210,11 @@ raw_gen(struct raw *r, unsigned int max)
 
 	while (r->tx_active && r->pend_n < RAW_PENDING && made < max) {
 		dlen = RTE_MIN(r->frag_max, r->size - r->tx_off);
-		m = raw_frame(r, RAW_DATA, r->tx_msg, r->tx_off, r->size, r->tbuf + r->tx_off,
-			      dlen);
+		if (r->zero_copy)
+			m = raw_frame_zc(r, r->tx_msg, r->tx_off, dlen);
+		else
+			m = raw_frame(r, RAW_DATA, r->tx_msg, r->tx_off, r->size,
+				      r->tbuf + r->tx_off, dlen);
 		if (m == NULL)
 			break;
 		r->pend[r->pend_n++] = m;
@@ -323,10 +369,16 @@ raw_ensure_bufs(struct raw *r, uint32_t size)
 
 	if (r->buf_len >= size)
 		return 0;
-	t = realloc(r->tbuf, size);
+	/*
+	 * Only between sizes: every frame of the last one has reached the peer
+	 * (its RESULT is in), so no PMD still reads the old buffer.
+	 */
+	t = rte_malloc("iwarp_perf_tx", size, RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return -1;
+	rte_free(r->tbuf);
 	r->tbuf = t;
+	r->tbuf_iova = rte_malloc_virt2iova(t);
 	b = realloc(r->rbuf, size);
 	if (b == NULL)
 		return -1;
@@ -914,8 +966,9 @@ raw_client(struct raw *r)
 	if (cl_exchange(r, &c, &m, PERF_MSG_HELLO_ACK, true, "HELLO") < 0)
 		goto out;
 	rte_ether_addr_copy(&c.from, &r->peer);
-	snprintf(r->desc, sizeof(r->desc), "%s to " RTE_ETHER_ADDR_PRT_FMT, r->port->name,
-		 RTE_ETHER_ADDR_BYTES(&r->peer));
+	snprintf(r->desc, sizeof(r->desc), "%s to " RTE_ETHER_ADDR_PRT_FMT ", TX %s",
+		 r->port->name, RTE_ETHER_ADDR_BYTES(&r->peer),
+		 r->zero_copy ? "zero-copy" : "copied");
 	perf_report_banner(p, r->desc);
 	perf_report_header(p);
 	/* Warm-up: the first size, unreported, to fault in mbufs, pages and rings. */
@@ -959,7 +1012,7 @@ raw_open(struct raw *r)
 	memset(&conf, 0, sizeof(conf));
 	conf.port_id = -1;
 	conf.nb_queues = 1;
-	conf.no_offloads = true;
+	conf.offloads = IW_OFF_MULTISEG;   /* header + data chains: TX without a copy */
 	if (r->p->dev != NULL) {
 		conf.dev = r->p->dev;
 	} else {
@@ -988,6 +1041,10 @@ raw_open(struct raw *r)
 		return -1;
 	}
 	r->pool = iw_port_pool(r->port, 0);
+	r->zero_copy = r->port->max_tx_segs >= 2;
+	r->shinfo.free_cb = raw_extbuf_free;
+	r->shinfo.fcb_opaque = NULL;
+	rte_mbuf_ext_refcnt_set(&r->shinfo, 1);
 	r->frag_max = r->port->mtu - (uint32_t)sizeof(struct raw_hdr);
 	r->rx_burst = (uint16_t)RTE_MIN(r->p->rx_depth, RAW_RX_MAX);
 	r->hz = perf_tsc_hz();
@@ -1032,7 +1089,7 @@ raw_run(const struct perf_params *p)
 		rte_pktmbuf_free_bulk(r->pend, r->pend_n);
 		iw_port_close(r->port);
 	}
-	free(r->tbuf);
+	rte_free(r->tbuf);
 	free(r->rbuf);
 	free(r);
 	return rc == 0 ? 0 : PERF_EXIT_FAIL;
