@@ -164,11 +164,9 @@ conn_gone(struct rte_iwarp_cm_id *id, int status, bool abort)
 		ev_push(id->dev, RTE_IWARP_CM_EVENT_CONNECT_ERROR, id, status, 0, NULL, 0, 0, 0);
 		break;
 	case IW_CM_MPA_REQ_WAIT:
-		/* never announced: nobody knows this id */
-		if (id->refs == 0)
-			id_free(id);
-		else
-			id->destroyed = true;
+		/* never announced: nobody knows this id; freed by iw_cm_poll() (the
+		 * caller may still be inside one of its callbacks) */
+		id->destroyed = true;
 		break;
 	case IW_CM_MPA_REQ_RCVD:
 	case IW_CM_ESTABLISHED:
@@ -685,6 +683,10 @@ iw_cm_poll(struct rte_iwarp_dev *dev, uint64_t now)
 	dev->cm_next_check = now + rte_get_timer_hz() / (1000000 / CHECK_US);
 	for (id = TAILQ_FIRST(&dev->cm_ids); id != NULL; id = nx) {
 		nx = TAILQ_NEXT(id, next);
+		if (id->destroyed && id->refs == 0 && id->s == NULL) {
+			id_free(id);
+			continue;
+		}
 		if (id->deadline == 0 || now < id->deadline)
 			continue;
 		dev->st.cm_timeouts++;

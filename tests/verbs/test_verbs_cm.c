@@ -270,3 +270,53 @@ IWT_CASE(verbs_ring_cm_unreachable_and_timeouts)
 	iwt_vpair_poll_ms(&p, 20);
 	return iwt_vpair_close(&p);
 }
+
+IWT_CASE(verbs_ring_cm_initiator_sends_first)
+{
+	struct rte_iwarp_conn_param cs = { .no_p2p = true };
+	struct rte_iwarp_dev_stats st;
+	struct rte_iwarp_send_wr wr;
+	struct rte_iwarp_mr *ma, *mb;
+	struct rte_iwarp_wc wc;
+	struct rte_iwarp_sge sg;
+	struct iwt_vpair p;
+	uint8_t *a = calloc(1, 8192), *b = calloc(1, 8192);
+	int n;
+
+	/* client-server mode: no RTR, so the application's first message is it */
+	IWT_ASSERT_EQ(iwt_vpair_open_connected(&p, "vfs", 64, NULL, NULL, &cs), 0, "connect");
+	ma = rte_iwarp_reg_mr(p.pd[0], a, 8192, ACC_ALL);
+	mb = rte_iwarp_reg_mr(p.pd[1], b, 8192, ACC_ALL);
+	IWT_ASSERT_EQ(iwt_post_recv1(p.qp[0], 1, a, 4096, ma->lkey), 0, "recv A");
+	IWT_ASSERT_EQ(iwt_post_recv1(p.qp[1], 2, b, 4096, mb->lkey), 0, "recv B");
+	/* the responder posts first: it must hold its FPDU (RFC 5044 7.1.2) */
+	iwt_vfill(b + 4096, 100, 3);
+	sg = (struct rte_iwarp_sge){ (uintptr_t)b + 4096, 100, mb->lkey };
+	wr = (struct rte_iwarp_send_wr){ .wr_id = 3, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	IWT_ASSERT_EQ(iwt_post_send1(p.qp[1], &wr), 0, "responder SEND");
+	iwt_vpair_poll_ms(&p, 100);
+	rte_iwarp_dev_stats_get(p.dev[1], &st);
+	IWT_ASSERT_EQ(st.tx_fpdus, 0, "the responder sent no FPDU before the initiator's first");
+	IWT_ASSERT_EQ(rte_iwarp_poll_cq(p.cq[0], 1, &wc), 0, "nothing arrived at the initiator");
+	/* the initiator's first FPDU releases it */
+	iwt_vfill(a + 4096, 100, 4);
+	sg = (struct rte_iwarp_sge){ (uintptr_t)a + 4096, 100, ma->lkey };
+	wr.wr_id = 4;
+	IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "initiator SEND");
+	n = iwt_vpair_wc(&p, p.cq[1], &wc, 1, 2000);
+	IWT_ASSERT(n == 1 && wc.wr_id == 2 && wc.status == RTE_IWARP_WC_SUCCESS, "B got A's");
+	IWT_ASSERT(iwt_vcheck(b, 100, 4) < 0, "bytes at B");
+	n = iwt_vpair_wc(&p, p.cq[0], &wc, 1, 2000);
+	IWT_ASSERT(n == 1, "A's completions");
+	while (n == 1 && wc.wr_id != 1)
+		n = iwt_vpair_wc(&p, p.cq[0], &wc, 1, 2000);
+	IWT_ASSERT(n == 1 && wc.status == RTE_IWARP_WC_SUCCESS, "A got B's");
+	IWT_ASSERT(iwt_vcheck(a, 100, 3) < 0, "bytes at A");
+	rte_iwarp_disconnect(p.id[0]);
+	iwt_vpair_poll_ms(&p, 20);
+	n = iwt_vpair_close(&p);
+	free(a);
+	free(b);
+	return n;
+}
