@@ -867,7 +867,7 @@ ktcp_client(const struct perf_params *p)
 	unsigned int i, n = p->qps;
 	uint32_t size;
 	char desc[160];
-	int rc = PERF_EXIT_FAIL;
+	int rc = PERF_EXIT_FAIL, jrc;
 
 	ls = calloc(n, sizeof(*ls));
 	if (ls == NULL) {
@@ -906,8 +906,9 @@ ktcp_client(const struct perf_params *p)
 		    recv_ctl(&ls[i].k, &c, PERF_MSG_BYE_ACK) < 0)
 			goto out;
 	}
-	if (perf_report_json_write(p, desc) < 0) {
-		perf_error("--out_json_file %s: %s", p->json_file, strerror(errno));
+	jrc = perf_report_json_write(p, desc);
+	if (jrc < 0) {
+		perf_error("--out_json_file %s: %s", p->json_file, strerror(-jrc));
 		goto out;
 	}
 	rc = 0;

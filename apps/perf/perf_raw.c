@@ -957,7 +957,7 @@ raw_client(struct raw *r)
 	struct perf_result res;
 	struct perf_ctl m;
 	uint32_t size;
-	int rc = -1;
+	int rc = -1, jrc;
 
 	/* Find the server: broadcast (or its MAC) until it answers. */
 	if (rte_ether_unformat_addr(p->server, &r->peer) != 0)
@@ -990,8 +990,9 @@ raw_client(struct raw *r)
 	perf_ctl_init(&m, PERF_MSG_BYE, p, 0);
 	if (cl_exchange(r, &c, &m, PERF_MSG_BYE_ACK, true, "BYE") < 0)
 		goto out;
-	if (perf_report_json_write(p, r->desc) < 0) {
-		perf_error("--out_json_file %s: %s", p->json_file, strerror(errno));
+	jrc = perf_report_json_write(p, r->desc);
+	if (jrc < 0) {
+		perf_error("--out_json_file %s: %s", p->json_file, strerror(-jrc));
 		goto out;
 	}
 	rc = 0;
