@@ -67,6 +67,8 @@ struct rping_params {
 	uint16_t ird, ord;      /**< --ird/--ord (default 1 each, as rping) */
 	uint32_t first_delay_ms; /**< --first-delay-ms: wait before the client's first SEND */
 	uint32_t timeout_s;     /**< --timeout: link, connect and each ping step */
+	bool bad_rkey;          /**< --bad-rkey (test aid): client advertises, server uses,
+				 *   a wrong STag, so that the peer must TERMINATE */
 	char config[256];       /**< --config FILE */
 };
 

@@ -121,6 +121,13 @@ rping_conn_free(struct rping_conn *c)
 	c->rdma_buf = c->start_buf = NULL;
 }
 
+/* A wrong STag for --bad-rkey: another index, same key byte, never 0. */
+static uint32_t
+bad_rkey(uint32_t rkey)
+{
+	return rkey ^ 0x00ffff00u;
+}
+
 /* rping keeps one receive of its 16-byte message posted (re-posted on completion). */
 static int
 post_recv(struct rping_conn *c)
@@ -165,7 +172,7 @@ post_rdma(struct rping_conn *c, enum rte_iwarp_wr_opcode op, uint32_t len)
 	int rc;
 
 	wr.wr.rdma.remote_addr = c->remote_addr;
-	wr.wr.rdma.rkey = c->remote_rkey;
+	wr.wr.rdma.rkey = c->p->bad_rkey ? bad_rkey(c->remote_rkey) : c->remote_rkey;
 	rc = rte_iwarp_post_send(c->qp, &wr, &bad);
 	if (rc < 0)
 		rping_conn_fail(c, "post %s error %d (%s)",
@@ -179,7 +186,8 @@ static void
 format_send(struct rping_conn *c, const void *buf, const struct rte_iwarp_mr *mr)
 {
 	c->send_buf.buf = rte_cpu_to_be_64((uint64_t)(uintptr_t)buf);
-	c->send_buf.rkey = rte_cpu_to_be_32(mr->rkey);
+	c->send_buf.rkey = rte_cpu_to_be_32(c->p->bad_rkey && buf == c->start_buf ?
+					    bad_rkey(mr->rkey) : mr->rkey);
 	c->send_buf.size = rte_cpu_to_be_32(c->p->size);
 	if (c->p->debug)
 		printf("RDMA addr %" PRIx64 " rkey %x len %u\n", (uint64_t)(uintptr_t)buf,

@@ -64,7 +64,9 @@ usage(void)
 	       "  --ird N, --ord N    READs in flight each way (default 1, as rping)\n"
 	       "  --first-delay-ms N  client: wait N ms after the MPA reply before the first\n"
 	       "                      SEND (siw's race on the first FPDU; see docs/interop.md)\n"
-	       "  --timeout SEC       link, connection and each ping step (default 10)\n",
+	       "  --timeout SEC       link, connection and each ping step (default 10)\n"
+	       "  --bad-rkey          test aid: the client advertises, the server uses, a wrong\n"
+	       "                      STag for the data buffer (the peer must TERMINATE)\n",
 	       RPING_DEFAULT_PORT, RPING_MIN_SIZE, RPING_MAX_SIZE, RPING_DEFAULT_SIZE);
 }
 
@@ -291,6 +293,7 @@ enum {
 	OPT_ORD,
 	OPT_FIRST_DELAY,
 	OPT_TIMEOUT,
+	OPT_BAD_RKEY,
 	OPT_HELP,
 };
 
@@ -308,6 +311,7 @@ static const struct option long_opts[] = {
 	{ "ord", required_argument, NULL, OPT_ORD },
 	{ "first-delay-ms", required_argument, NULL, OPT_FIRST_DELAY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "bad-rkey", no_argument, NULL, OPT_BAD_RKEY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -423,6 +427,9 @@ one_opt(int c, const char *arg, struct rping_params *p, int *role)
 		if (get_uint("--timeout", arg, 1, 3600, &x) < 0)
 			return -1;
 		p->timeout_s = (uint32_t)x;
+		break;
+	case OPT_BAD_RKEY:
+		p->bad_rkey = true;
 		break;
 	default:
 		break;
