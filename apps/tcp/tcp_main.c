@@ -111,16 +111,25 @@ static int
 parse_args(int argc, char **argv, struct app_opts *o)
 {
 	static const struct option lo[] = {
-		{ "kernel", no_argument, NULL, 'K' }, { "dev", required_argument, NULL, 'd' },
-		{ "ip", required_argument, NULL, 'i' }, { "netmask", required_argument, NULL, 'm' },
-		{ "gateway", required_argument, NULL, 'g' }, { "mtu", required_argument, NULL, 'M' },
-		{ "server", required_argument, NULL, 's' }, { "client", required_argument, NULL, 'c' },
-		{ "bulk", required_argument, NULL, 'b' }, { "pingpong", required_argument, NULL, 'p' },
-		{ "size", required_argument, NULL, 'z' }, { "sink", no_argument, NULL, 'S' },
-		{ "echo", no_argument, NULL, 'E' }, { "cc", required_argument, NULL, 'C' },
+		{ "kernel", no_argument, NULL, 'K' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "ip", required_argument, NULL, 'i' },
+		{ "netmask", required_argument, NULL, 'm' },
+		{ "gateway", required_argument, NULL, 'g' },
+		{ "mtu", required_argument, NULL, 'M' },
+		{ "server", required_argument, NULL, 's' },
+		{ "client", required_argument, NULL, 'c' },
+		{ "bulk", required_argument, NULL, 'b' },
+		{ "pingpong", required_argument, NULL, 'p' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "sink", no_argument, NULL, 'S' },
+		{ "echo", no_argument, NULL, 'E' },
+		{ "cc", required_argument, NULL, 'C' },
 		{ "rto-min-us", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' }, { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char *end, *colon;
 	int c;
@@ -130,12 +139,27 @@ parse_args(int argc, char **argv, struct app_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'K': o->kernel = true; break;
-		case 'd': o->dev = optarg; break;
-		case 'i': if (parse_addr(optarg, &o->ip, "--ip")) return -1; break;
-		case 'm': if (parse_addr(optarg, &o->netmask, "--netmask")) return -1; break;
-		case 'g': if (parse_addr(optarg, &o->gateway, "--gateway")) return -1; break;
-		case 'M': o->mtu = (uint16_t)strtoul(optarg, NULL, 0); break;
+		case 'K':
+			o->kernel = true;
+			break;
+		case 'd':
+			o->dev = optarg;
+			break;
+		case 'i':
+			if (parse_addr(optarg, &o->ip, "--ip"))
+				return -1;
+			break;
+		case 'm':
+			if (parse_addr(optarg, &o->netmask, "--netmask"))
+				return -1;
+			break;
+		case 'g':
+			if (parse_addr(optarg, &o->gateway, "--gateway"))
+				return -1;
+			break;
+		case 'M':
+			o->mtu = (uint16_t)strtoul(optarg, NULL, 0);
+			break;
 		case 's':
 			o->server = true;
 			o->port = (uint16_t)strtoul(optarg, &end, 0);
@@ -155,11 +179,23 @@ parse_args(int argc, char **argv, struct app_opts *o)
 				return -1;
 			o->port = (uint16_t)strtoul(colon + 1, NULL, 0);
 			break;
-		case 'b': o->mode = MODE_BULK; o->bytes = strtoull(optarg, NULL, 0); break;
-		case 'p': o->mode = MODE_PINGPONG; o->count = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 'z': o->size = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 'S': o->mode = MODE_SINK; break;
-		case 'E': o->mode = MODE_ECHO; break;
+		case 'b':
+			o->mode = MODE_BULK;
+			o->bytes = strtoull(optarg, NULL, 0);
+			break;
+		case 'p':
+			o->mode = MODE_PINGPONG;
+			o->count = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'z':
+			o->size = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			o->mode = MODE_SINK;
+			break;
+		case 'E':
+			o->mode = MODE_ECHO;
+			break;
 		case 'C':
 			if (strcmp(optarg, "newreno") == 0) {
 				o->newreno = true;
@@ -168,10 +204,18 @@ parse_args(int argc, char **argv, struct app_opts *o)
 				return -1;
 			}
 			break;
-		case 'r': o->rto_min_us = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 't': o->timeout_s = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); exit(0);
+		case 'r':
+			o->rto_min_us = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			o->timeout_s = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
 		default:
 			app_error("unknown or incomplete option (see --help)");
 			return -1;

@@ -317,7 +317,12 @@ uint32_t iw_tcp_events(struct iw_tcp_stream *s);
 /** The state. */
 enum iw_tcp_state iw_tcp_state(const struct iw_tcp_stream *s);
 
-/** The error that ended the connection (ECONNRESET, ETIMEDOUT, ECONNREFUSED), or 0. */
+/**
+ * The error that ended the connection, or 0: ECONNRESET (reset by the peer),
+ * ETIMEDOUT (retransmissions, user timeout or keepalive), ECONNREFUSED (the
+ * peer refused the connection), ECONNABORTED (the listener closed before
+ * accept, or its accept queue was full).
+ */
 int iw_tcp_error(const struct iw_tcp_stream *s);
 
 /** Payload bytes per segment (the effective MSS, options excluded). */

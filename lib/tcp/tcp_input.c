@@ -252,7 +252,8 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 		if (wnd_changed)
 			tcp_pend(s);
 	}
-	if ((s->flags & TF_SACK) && o->nsack > 0) {
+	if ((s->flags & TF_SACK) && (o->nsack > 0 || SEQ_GT(ack, s->snd_una))) {
+		/* new SACK blocks, or a cumulative ACK that prunes the scoreboard */
 		sacked = tcp_sack_update(&s->sb, seq_max(ack, s->snd_una), s->snd_max, o->sack,
 					 o->nsack);
 		if (sacked > 0)
@@ -291,7 +292,14 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 		if (SEQ_LT(s->snd_nxt, ack))
 			s->snd_nxt = ack;
 		s->rtx_count = 0;
-		if (s->flags & TF_RECOVERY) {
+		if (s->flags & TF_RTO_LOSS) {
+			/* after a timeout: slow start while the holes are refilled */
+			if (data_acked > 0)
+				s->cc.ops->ack(&s->cc, (uint32_t)data_acked, s->rto.srtt_us,
+					       tcp->now_us);
+			if (SEQ_GEQ(ack, s->recover))
+				s->flags &= ~(TF_RECOVERY | TF_RTO_LOSS);
+		} else if (s->flags & TF_RECOVERY) {
 			if (SEQ_GEQ(ack, s->recover)) {
 				/* full ACK: recovery over (RFC 6582 3.2 (3), RFC 6675 5 (1)) */
 				s->flags &= ~TF_RECOVERY;
@@ -321,8 +329,8 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 		}
 		tcp_pend(s);
 	} else if (ack == s->snd_una && s->snd_max != s->snd_una &&
-		   ((dlen == 0 && !wnd_changed && !(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG))) ||
-		    sacked > 0)) {
+		   ((dlen == 0 && !wnd_changed &&
+		     !(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG))) || sacked > 0)) {
 		/*
 		 * duplicate ACK (RFC 5681 section 2), or one that SACKs new data
 		 * whatever its window (RFC 6675 section 2, DupAck)
@@ -343,6 +351,8 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 				tcp->st.fast_rexmit++;
 				s->n_recovery++;
 				tcp_output_rtx_una(s);
+			} else {
+				tcp_pend(s); /* Limited Transmit */
 			}
 		} else if (!(s->flags & TF_SACK)) {
 			s->cc.cwnd += s->smss; /* RFC 6582 3.2 (4): inflate */
@@ -410,7 +420,8 @@ conn_input(struct iw_tcp_stream *s, struct rte_mbuf *m, const struct rte_tcp_hdr
 	rwnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
 	slen = dlen + ((flags & RTE_TCP_SYN_FLAG) ? 1 : 0) + ((flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
 	if (slen == 0)
-		acceptable = rwnd == 0 ? seq == s->rcv_nxt : seq_in(seq, s->rcv_nxt, s->rcv_nxt + rwnd);
+		acceptable = rwnd == 0 ? seq == s->rcv_nxt :
+			     seq_in(seq, s->rcv_nxt, s->rcv_nxt + rwnd);
 	else
 		acceptable = rwnd != 0 && (seq_in(seq, s->rcv_nxt, s->rcv_nxt + rwnd) ||
 					   seq_in(seq + slen - 1, s->rcv_nxt, s->rcv_nxt + rwnd));
@@ -618,9 +629,11 @@ tcp_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 		if (l != NULL) {
 			listen_input(l, ip, th, &t, &o, dlen);
 		} else {
+			uint32_t slen = dlen + ((th->tcp_flags & RTE_TCP_SYN_FLAG) ? 1 : 0) +
+					((th->tcp_flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+
 			tcp->st.rx_no_conn++;
-			tcp_send_rst_reply(tcp, ip->src_addr, th, dlen + ((th->tcp_flags &
-				RTE_TCP_SYN_FLAG) ? 1 : 0) + ((th->tcp_flags & RTE_TCP_FIN_FLAG) ? 1 : 0));
+			tcp_send_rst_reply(tcp, ip->src_addr, th, slen);
 		}
 		goto drop;
 	}

@@ -406,7 +406,7 @@ output_sack_recovery(struct iw_tcp_stream *s)
 		pipe = tcp_sack_pipe(&s->sb, s->snd_una, s->snd_max, s->smss);
 		if (s->cc.cwnd < pipe + s->smss)
 			break;
-		if (tcp_sack_next_seg(&s->sb, s->snd_una, s->smss, false, &seq, &len)) {
+		if (tcp_sack_next_seg(&s->sb, s->snd_una, s->snd_max, s->smss, false, &seq, &len)) {
 			len = seg_len(s, seq, len);
 			if (send_data(s, seq, len, true) != 0)
 				break;
@@ -422,7 +422,7 @@ output_sack_recovery(struct iw_tcp_stream *s)
 			s->snd_nxt = s->snd_max;
 			continue;
 		}
-		if (tcp_sack_next_seg(&s->sb, s->snd_una, s->smss, true, &seq, &len)) {
+		if (tcp_sack_next_seg(&s->sb, s->snd_una, s->snd_max, s->smss, true, &seq, &len)) {
 			len = seg_len(s, seq, len);
 			if (send_data(s, seq, len, true) != 0)
 				break;
@@ -493,8 +493,13 @@ tcp_output(struct iw_tcp_stream *s)
 		output_sack_recovery(s);
 	} else {
 		/* new data (or go-back-N after a timeout) */
+		/* Limited Transmit (RFC 3042): one more segment per early DupAck */
+		uint32_t cwnd = s->cc.cwnd;
+
+		if (!(s->flags & TF_RECOVERY) && s->dupacks > 0 && s->dupacks < TCP_DUPTHRESH)
+			cwnd += s->dupacks * s->smss;
 		while (SEQ_LT(s->snd_nxt, data_end(s))) {
-			wnd = RTE_MIN(s->snd_wnd, s->cc.cwnd);
+			wnd = RTE_MIN(s->snd_wnd, cwnd);
 			flight = s->snd_nxt - s->snd_una;
 			if (flight >= wnd)
 				break;

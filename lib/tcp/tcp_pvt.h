@@ -28,8 +28,10 @@
 extern int iw_tcp_logtype;
 #define TCP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, iw_tcp_logtype, "tcp: " fmt "\n", ##__VA_ARGS__)
-#define TCP_DP_LOG(level, fmt, ...) \
-	RTE_LOG_DP(level, USER1, "tcp: " fmt "\n", ##__VA_ARGS__)
+#define TCP_DP_LOG(level, fmt, ...) do { \
+	if (RTE_LOG_ ## level <= RTE_LOG_DP_LEVEL) \
+		rte_log(RTE_LOG_ ## level, iw_tcp_logtype, "tcp: " fmt "\n", ##__VA_ARGS__); \
+} while (0)
 
 #define TCP_HDR_LEN      ((uint32_t)sizeof(struct rte_tcp_hdr))
 #define TCP_MAX_LISTEN   64
@@ -61,6 +63,7 @@ extern int iw_tcp_logtype;
 #define TF_ACKED_EV    (1u << 18) /* acked progress to report */
 #define TF_RTX_UNA     (1u << 19) /* retransmit at SND.UNA on the next output */
 #define TF_SYNQ        (1u << 20) /* counted in the listener's SYN backlog */
+#define TF_RTO_LOSS    (1u << 21) /* recovering after a timeout (slow start) */
 
 /* One chain the application queued. */
 struct tcp_sndq_ent {
@@ -86,6 +89,7 @@ struct iw_tcp_stream {
 	uint32_t ev;                   /* pending IW_TCP_EV_* */
 	int err;                       /* positive errno that ended it */
 	struct iw_tcp_stream *next_pend;
+	struct iw_tcp_stream *all_next, *all_prev; /* every stream of the instance */
 	struct iw_tcp_cb cb;
 	void *userdata;
 	struct iw_tcp_opts opts;
@@ -170,6 +174,7 @@ struct iw_tcp {
 	struct iw_tcp_conf conf;
 	struct tcp_secret secret;
 	struct iw_tcp_stream *pend_head, *pend_tail;
+	struct iw_tcp_stream *all;     /* every stream, for destroy */
 	uint64_t chack_sec;            /* challenge ACK rate limiting */
 	uint32_t chack_cnt;
 	struct tcp_listener lst[TCP_MAX_LISTEN];

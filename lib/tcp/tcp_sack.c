@@ -10,6 +10,14 @@ tcp_sack_reset(struct tcp_sackboard *sb, uint32_t una)
 	sb->nblk = 0;
 	sb->sacked = 0;
 	sb->high_rxt = una;
+	sb->lost_below = una;
+}
+
+void
+tcp_sack_mark_lost(struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max)
+{
+	sb->high_rxt = una;
+	sb->lost_below = snd_max;
 }
 
 /* Drop everything at or below una; trim a block that straddles it. */
@@ -33,6 +41,8 @@ sack_prune(struct tcp_sackboard *sb, uint32_t una)
 	}
 	if (SEQ_LT(sb->high_rxt, una))
 		sb->high_rxt = una;
+	if (SEQ_LT(sb->lost_below, una))
+		sb->lost_below = una;
 }
 
 /* Insert [s, e) merging with what it touches. @return bytes newly covered. */
@@ -120,7 +130,7 @@ tcp_sack_is_lost(const struct tcp_sackboard *sb, uint32_t seq, uint32_t mss)
 		;
 	if (i > 0 && SEQ_LT(seq, sb->blk[i - 1].end))
 		return false; /* SACKed itself */
-	return hole_lost(sb, i, sacked_from(sb, i), mss);
+	return SEQ_LT(seq, sb->lost_below) || hole_lost(sb, i, sacked_from(sb, i), mss);
 }
 
 bool
@@ -144,7 +154,8 @@ tcp_sack_pipe(const struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max, ui
 		b = i < sb->nblk ? sb->blk[i].start : snd_max;
 		if (SEQ_LT(a, b)) {
 			if (!hole_lost(sb, i, above, mss))
-				pipe += b - a;
+				pipe += SEQ_LT(a, sb->lost_below) ?
+					b - seq_min(b, sb->lost_below) : b - a;
 			if (SEQ_GT(sb->high_rxt, a))
 				pipe += seq_min(sb->high_rxt, b) - a;
 		}
@@ -157,25 +168,34 @@ tcp_sack_pipe(const struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max, ui
 }
 
 bool
-tcp_sack_next_seg(const struct tcp_sackboard *sb, uint32_t una, uint32_t mss, bool rule3,
-		  uint32_t *seq, uint32_t *len)
+tcp_sack_next_seg(const struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max,
+		  uint32_t mss, bool rule3, uint32_t *seq, uint32_t *len)
 {
-	uint32_t above = sb->sacked, a = una, b, s;
+	uint32_t above, a, b, s, lost_end;
 	unsigned int i, pass;
 
 	for (pass = 0; pass < (rule3 ? 2u : 1u); pass++) {
 		above = sb->sacked;
 		a = una;
-		for (i = 0; i < sb->nblk; i++) {
-			b = sb->blk[i].start;
+		/* the holes below each SACKed range, then the one up to snd_max */
+		for (i = 0; i <= sb->nblk; i++) {
+			b = i < sb->nblk ? sb->blk[i].start : snd_max;
 			s = seq_max(a, sb->high_rxt);
-			if (SEQ_LT(s, b) && (pass == 1 || hole_lost(sb, i, above, mss))) {
+			if (pass == 1) /* rule 3: anything below the highest SACK */
+				lost_end = i < sb->nblk ? b : s;
+			else if (hole_lost(sb, i, above, mss))
+				lost_end = b;
+			else
+				lost_end = seq_min(b, seq_max(sb->lost_below, a));
+			if (SEQ_LT(s, lost_end)) {
 				*seq = s;
-				*len = b - s < mss ? b - s : mss;
+				*len = lost_end - s < mss ? lost_end - s : mss;
 				return true;
 			}
-			above -= sb->blk[i].end - sb->blk[i].start;
-			a = sb->blk[i].end;
+			if (i < sb->nblk) {
+				above -= sb->blk[i].end - sb->blk[i].start;
+				a = sb->blk[i].end;
+			}
 		}
 	}
 	return false;

@@ -26,10 +26,11 @@ struct tcp_sackboard {
 	uint16_t nblk;
 	uint32_t sacked;    /**< bytes SACKed above SND.UNA */
 	uint32_t high_rxt;  /**< HighRxt: highest sequence retransmitted in recovery */
+	uint32_t lost_below;/**< after a timeout: everything unSACKed below is lost */
 	struct tcp_sack_blk blk[TCP_SACK_MAX_BLOCKS];
 };
 
-/** Forget every range; HighRxt = una. */
+/** Forget every range; HighRxt = una; nothing presumed lost. */
 void tcp_sack_reset(struct tcp_sackboard *sb, uint32_t una);
 
 /**
@@ -49,12 +50,19 @@ uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, uint32_t una, uint32_t sn
 		       uint32_t mss);
 
 /**
+ * After a retransmission timeout, keep what was SACKed and presume every
+ * unSACKed byte below snd_max lost (retransmitted by NextSeg rule 1 instead of
+ * going back N over data the receiver holds).
+ */
+void tcp_sack_mark_lost(struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max);
+
+/**
  * RFC 6675 NextSeg() rule 1 (lost, not yet retransmitted) or, when rule3 is
  * true and rule 1 finds nothing, rule 3 (unSACKed below the highest SACK).
  * @return true with *seq and *len (<= mss) set, false when nothing qualifies.
  */
-bool tcp_sack_next_seg(const struct tcp_sackboard *sb, uint32_t una, uint32_t mss,
-		       bool rule3, uint32_t *seq, uint32_t *len);
+bool tcp_sack_next_seg(const struct tcp_sackboard *sb, uint32_t una, uint32_t snd_max,
+		       uint32_t mss, bool rule3, uint32_t *seq, uint32_t *len);
 
 /** True when seq is inside a SACKed range. */
 bool tcp_sack_is_sacked(const struct tcp_sackboard *sb, uint32_t seq);

@@ -229,6 +229,10 @@ tcp_stream_alloc(struct iw_tcp *tcp, const struct iw_tcp_opts *o, const struct t
 	s->rcv_wscale = o->no_wscale ? 0 : tcp_pick_wscale(o->rcvbuf);
 	s->smss = tcp_local_mss(s);
 	tcp_cc_init(&s->cc, s->cc_ops, s->smss, 10);
+	s->all_next = tcp->all;
+	if (tcp->all != NULL)
+		tcp->all->all_prev = s;
+	tcp->all = s;
 	tcp->nb_streams++;
 	return s;
 }
@@ -245,6 +249,12 @@ stream_free(struct iw_tcp_stream *s)
 	tcp_sndq_free(s);
 	tcp_rxq_free(s);
 	rte_free(s->acceptq);
+	if (s->all_prev != NULL)
+		s->all_prev->all_next = s->all_next;
+	else
+		tcp->all = s->all_next;
+	if (s->all_next != NULL)
+		s->all_next->all_prev = s->all_prev;
 	tcp->nb_streams--;
 	rte_free(s);
 }
@@ -300,7 +310,7 @@ tcp_established(struct iw_tcp_stream *s)
 		}
 		if (l->acc_cnt >= l->backlog) {
 			tcp->st.syn_drop++;
-			tcp_drop(s, ECONNRESET);
+			tcp_drop(s, ECONNABORTED); /* RST: the accept queue is full */
 			return;
 		}
 		l->acceptq[(l->acc_head + l->acc_cnt) % l->backlog] = s;
@@ -438,33 +448,15 @@ iw_tcp_create(struct iw_net *net, const struct iw_tcp_conf *conf)
 void
 iw_tcp_destroy(struct iw_tcp *tcp)
 {
-	const void *key;
-	void *data;
-	uint32_t it = 0;
-	unsigned int i;
-
 	if (tcp == NULL)
 		return;
-	/* streams waiting to be freed are on the pending list only */
-	while (tcp->pend_head != NULL) {
-		struct iw_tcp_stream *s = tcp->pend_head;
+	tcp->pend_head = tcp->pend_tail = NULL;
+	while (tcp->all != NULL) {
+		struct iw_tcp_stream *s = tcp->all;
 
-		tcp->pend_head = s->next_pend;
-		s->flags &= ~TF_IN_LIST;
-		if (s->flags & TF_FREE)
-			stream_free(s);
-	}
-	while (rte_hash_iterate(tcp->table, &key, &data, &it) >= 0) {
-		struct iw_tcp_stream *s = data;
-
-		s->flags &= ~TF_IN_TABLE;
+		s->flags &= ~(TF_IN_TABLE | TF_SYNQ);
 		s->parent = NULL;
-		s->flags &= ~TF_SYNQ;
 		stream_free(s);
-	}
-	for (i = 0; i < tcp->nb_lst; i++) {
-		tcp->lst[i].s->acc_cnt = 0;
-		stream_free(tcp->lst[i].s);
 	}
 	rte_hash_free(tcp->table);
 	rte_free(tcp);

@@ -73,12 +73,24 @@ rexmt_expired(struct iw_tcp_stream *s)
 	tcp_rto_backoff(&s->rto);
 	tcp_rtt_cancel(&s->rto);
 	s->cc.ops->rto(&s->cc, tcp_flight(s));
-	/* RFC 2018 / RFC 6675 5.1: forget SACK information, go back to SND.UNA */
-	tcp_sack_reset(&s->sb, s->snd_una);
-	s->flags &= ~TF_RECOVERY;
 	s->recover = s->snd_max;
 	s->dupacks = 0;
-	s->snd_nxt = s->snd_una;
+	if ((s->flags & TF_SACK) && s->rtx_count == 1) {
+		/*
+		 * Keep what the receiver SACKed and retransmit the rest through
+		 * NextSeg, in slow start from one segment (RFC 6675 5.1 leaves
+		 * this open; Linux does the same). A second timeout in a row
+		 * suggests reneging: then forget the SACKs (RFC 2018 section 8).
+		 */
+		tcp_sack_mark_lost(&s->sb, s->snd_una, s->snd_max);
+		s->flags |= TF_RECOVERY | TF_RTO_LOSS;
+		s->snd_nxt = s->snd_max;
+	} else {
+		/* go back to SND.UNA */
+		tcp_sack_reset(&s->sb, s->snd_una);
+		s->flags &= ~(TF_RECOVERY | TF_RTO_LOSS);
+		s->snd_nxt = s->snd_una;
+	}
 	tcp_pend(s);
 }
 

@@ -284,7 +284,8 @@ IWT_CASE(tcp_kernel_bulk_loss)
 		IWT_ASSERT(0, "iptables statistic loss rules");
 	}
 	if (iwt_sh("ip netns exec %s sh -c 'nft add table ip itkdup && nft add chain ip itkdup "
-		   "post \"{ type filter hook postrouting priority 0; }\" && nft add rule ip itkdup "
+		   "post \"{ type filter hook postrouting priority 0; }\" && "
+		   "nft add rule ip itkdup "
 		   "post ip daddr " ITK_DPDK_IP " numgen random mod 100 \"<\" 1 dup to "
 		   ITK_DPDK_IP " device %s'", k.ns, k.net, k.net, k.dev1) != 0) {
 		itk_teardown(&k);

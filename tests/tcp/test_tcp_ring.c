@@ -133,7 +133,8 @@ bulk(struct iwt_tcp_pair *p, int from, struct iw_tcp_stream *tx, struct iw_tcp_s
 			rte_pktmbuf_free(m);
 			rcvd += n;
 		} else {
-			IWT_ASSERT(n == -EAGAIN, "recv %d at %" PRIu64 " of %" PRIu64, n, rcvd, total);
+			IWT_ASSERT(n == -EAGAIN, "recv %d at %" PRIu64 " of %" PRIu64, n, rcvd,
+				   total);
 		}
 		if (ms_now() - last > 5000) {
 			last = ms_now();
@@ -592,7 +593,8 @@ IWT_CASE(tcp_ring_syn_flood_cookies)
 	iw_tcp_close(b);
 	iw_tcp_close(l);
 	iwt_tcp_poll_ms(&p, 20);
-	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 0, "half-open children went with the listener");
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 0,
+		      "half-open children went with the listener");
 	iwt_tcp_dump("B", p.tcp[1]);
 	return iwt_tcp_pair_close(&p);
 }

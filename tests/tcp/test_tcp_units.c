@@ -100,7 +100,7 @@ IWT_CASE(tcp_sack_scoreboard_rfc6675)
 
 	tcp_sack_reset(&sb, una);
 	IWT_ASSERT_EQ(tcp_sack_pipe(&sb, una, max, mss), 20 * mss, "no SACK: all in flight");
-	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, mss, true, &seq, &len), "nothing lost");
+	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, max, mss, true, &seq, &len), "nothing lost");
 	/* segment 0 lost, 1..2 SACKed: not yet lost (2 segments < DupThresh) */
 	b[0] = (struct tcp_sack_blk){ una + mss, una + 3 * mss };
 	IWT_ASSERT_EQ(tcp_sack_update(&sb, una, max, b, 1), 2 * mss, "");
@@ -123,14 +123,14 @@ IWT_CASE(tcp_sack_scoreboard_rfc6675)
 	IWT_ASSERT_EQ(sb.sacked, 6 * mss, "");
 	/* holes: [0,1) lost, [4,6) lost (3 above), [9,20) not lost */
 	IWT_ASSERT_EQ(tcp_sack_pipe(&sb, una, max, mss), 11 * mss, "");
-	IWT_ASSERT(tcp_sack_next_seg(&sb, una, mss, false, &seq, &len), "rule 1");
+	IWT_ASSERT(tcp_sack_next_seg(&sb, una, max, mss, false, &seq, &len), "rule 1");
 	IWT_ASSERT(seq == una && len == mss, "seq %#x len %u", seq, len);
 	sb.high_rxt = una + mss; /* retransmitted: counted in pipe again */
 	IWT_ASSERT_EQ(tcp_sack_pipe(&sb, una, max, mss), 12 * mss, "");
-	IWT_ASSERT(tcp_sack_next_seg(&sb, una, mss, false, &seq, &len), "rule 1 second hole");
+	IWT_ASSERT(tcp_sack_next_seg(&sb, una, max, mss, false, &seq, &len), "rule 1 second hole");
 	IWT_ASSERT(seq == una + 4 * mss && len == mss, "seq %#x len %u", seq - una, len);
 	sb.high_rxt = una + 6 * mss;
-	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, mss, true, &seq, &len), "all holes resent");
+	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, max, mss, true, &seq, &len), "all holes resent");
 	/* cumulative ACK past the first block prunes it */
 	una += 4 * mss;
 	IWT_ASSERT_EQ(tcp_sack_update(&sb, una, max, NULL, 0), 0, "");
@@ -144,9 +144,27 @@ IWT_CASE(tcp_sack_scoreboard_rfc6675)
 	tcp_sack_reset(&sb, una);
 	b[0] = (struct tcp_sack_blk){ una + 2 * mss, una + 3 * mss };
 	tcp_sack_update(&sb, una, max, b, 1);
-	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, mss, false, &seq, &len), "not lost");
-	IWT_ASSERT(tcp_sack_next_seg(&sb, una, mss, true, &seq, &len) && seq == una &&
+	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, max, mss, false, &seq, &len), "not lost");
+	IWT_ASSERT(tcp_sack_next_seg(&sb, una, max, mss, true, &seq, &len) && seq == una &&
 		   len == mss, "rule 3");
+	/* after a timeout: every unSACKed byte below snd_max is lost, SACKed kept */
+	tcp_sack_mark_lost(&sb, una, una + 5 * mss);
+	IWT_ASSERT(tcp_sack_is_lost(&sb, una, mss), "");
+	IWT_ASSERT(!tcp_sack_is_lost(&sb, una + 2 * mss, mss), "SACKed stays SACKed");
+	IWT_ASSERT(tcp_sack_is_lost(&sb, una + 4 * mss, mss), "above the SACK too");
+	IWT_ASSERT(!tcp_sack_is_lost(&sb, una + 6 * mss, mss), "sent after the timeout");
+	/* nothing retransmitted yet: only [5, max) above lost_below is in flight */
+	IWT_ASSERT_EQ(tcp_sack_pipe(&sb, una, una + 7 * mss, mss), 2 * mss, "");
+	IWT_ASSERT(tcp_sack_next_seg(&sb, una, una + 7 * mss, mss, false, &seq, &len) &&
+		   seq == una && len == mss, "first hole");
+	sb.high_rxt = una + 2 * mss;
+	IWT_ASSERT(tcp_sack_next_seg(&sb, una, una + 7 * mss, mss, false, &seq, &len) &&
+		   seq == una + 3 * mss && len == mss, "then the hole above the SACK: %u",
+		   seq - una);
+	sb.high_rxt = una + 5 * mss;
+	IWT_ASSERT(!tcp_sack_next_seg(&sb, una, una + 7 * mss, mss, false, &seq, &len),
+		   "nothing below lost_below left");
+	tcp_sack_reset(&sb, una);
 	/* bounded memory: many disjoint blocks keep the lowest */
 	tcp_sack_reset(&sb, una);
 	for (uint32_t i = 0; i < 2 * TCP_SACK_MAX_BLOCKS; i++) {
