@@ -198,6 +198,10 @@ on_hdr(void *ctx, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c
 			return -EPROTO;
 		if ((uint16_t)(qp->irq_head - qp->irq_tail) >= qp->ird)
 			return refuse(c, IW_LAYER_DDP, IW_DDP_ET_UNTAGGED, IW_DDP_EC_U_NO_BUFFER);
+		/* the response would carry the sink STag: never 0 on the wire */
+		if (h->rreq.sink_stag == 0)
+			return refuse(c, IW_LAYER_RDMAP, IW_RDMAP_ET_OPERATION,
+				      IW_RDMAP_EC_UNSPECIFIED);
 		memset(&qp->rx_in, 0, sizeof(qp->rx_in));
 		qp->rx_in.opcode = IW_OP_READ_REQ;
 		qp->rx_in.sink_stag = h->rreq.sink_stag;

@@ -225,6 +225,21 @@ IWT_CASE(verbs_api_error_signs)
 	IWT_ASSERT_EQ(rte_iwarp_cm_get_event(p.dev[0], &ev), -EAGAIN, "no event");
 	IWT_ASSERT_EQ(rte_iwarp_cm_ack_event(NULL), -EINVAL, "ack NULL");
 	IWT_ASSERT_EQ(rte_iwarp_cm_destroy_id(NULL), -EINVAL, "destroy_id NULL");
+	/* getters: NULL in, NULL/0 out */
+	IWT_ASSERT(rte_iwarp_cm_context(NULL) == NULL, "cm_context NULL");
+	IWT_ASSERT(rte_iwarp_cm_qp(NULL) == NULL, "cm_qp NULL");
+	rte_iwarp_cm_set_context(NULL, buf);
+	IWT_ASSERT(rte_iwarp_qp_context(NULL) == NULL, "qp_context NULL");
+	IWT_ASSERT_EQ(rte_iwarp_qp_num(NULL), 0, "qp_num NULL");
+	IWT_ASSERT(rte_iwarp_qp_num(qp) != 0, "QP numbers start at 1");
+	IWT_ASSERT(rte_iwarp_cq_context(NULL) == NULL, "cq_context NULL");
+	IWT_ASSERT_EQ(rte_iwarp_dev_call(NULL, NULL, NULL), -EINVAL, "dev_call NULL");
+	IWT_ASSERT(strcmp(rte_iwarp_wc_status_str(RTE_IWARP_WC_WR_FLUSH_ERR), "flushed") == 0,
+		   "status name");
+	IWT_ASSERT(strcmp(rte_iwarp_wc_status_str((enum rte_iwarp_wc_status)99), "unknown") == 0,
+		   "unknown status name");
+	IWT_ASSERT(strcmp(rte_iwarp_cm_event_str((enum rte_iwarp_cm_event_type)0), "unknown") == 0,
+		   "unknown event name");
 	/* a QP in ERROR flushes what it holds, in order, and later posts too */
 	IWT_ASSERT_EQ(rte_iwarp_modify_qp_state(qp, RTE_IWARP_QPS_ERR), 0, "to ERR");
 	IWT_ASSERT_EQ(rte_iwarp_poll_cq(p.cq[0], 4, wc), 4, "4 flushed");

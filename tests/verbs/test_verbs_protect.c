@@ -21,6 +21,8 @@ enum prot_kind {
 	K_ACCESS,
 	K_BOUNDS,
 	K_IRD,
+	K_TOO_LONG,
+	K_NO_RECV,
 };
 
 #define MR_OFF 1024
@@ -34,6 +36,7 @@ enum prot_kind {
 #define T_DDP_UNTAGGED_NO_BUFFER  0x010202u
 #define T_RDMAP_PROT_INVALID_STAG 0x000100u
 #define T_RDMAP_PROT_ACCESS       0x000102u
+#define T_DDP_UNTAGGED_TOO_LONG   0x010205u
 
 static int
 wait_terminated(struct iwt_vpair *p, unsigned int ms)
@@ -80,7 +83,7 @@ prot_run(const char *wire, enum prot_kind kind, uint32_t expect)
 	uint64_t raddr = 0;
 	size_t i;
 	int n, nwr = 1;
-	bool read = false;
+	bool read = false, send = false;
 
 	IWT_ASSERT_EQ(iwt_vpair_open(&p, wire, 64), 0, "open");
 	IWT_ASSERT_EQ(iwt_gmem_alloc(&ga, 3 * 4096), 0, "gmem");
@@ -166,6 +169,17 @@ prot_run(const char *wire, enum prot_kind kind, uint32_t expect)
 		read = true;
 		nwr = 4;
 		break;
+	case K_TOO_LONG:
+	case K_NO_RECV:
+		/* a SEND of 2000 bytes: into a 1000-byte receive, or into none */
+		mrb = rte_iwarp_reg_mr(p.pd[1], gb.buf + MR_OFF, MR_LEN,
+				       RTE_IWARP_ACCESS_LOCAL_WRITE);
+		if (kind == K_TOO_LONG)
+			IWT_ASSERT_EQ(iwt_post_recv1(p.qp[1], 77, gb.buf + MR_OFF, 1000,
+						     mrb->lkey), 0, "recv");
+		rkey = 1;
+		send = true;
+		break;
 	}
 	IWT_ASSERT(rkey != 0, "target STag");
 	memset(wr, 0, sizeof(wr));
@@ -174,7 +188,8 @@ prot_run(const char *wire, enum prot_kind kind, uint32_t expect)
 		wr[n].wr_id = 100 + n;
 		wr[n].sg_list = &sg[n];
 		wr[n].num_sge = 1;
-		wr[n].opcode = read ? RTE_IWARP_WR_RDMA_READ : RTE_IWARP_WR_RDMA_WRITE;
+		wr[n].opcode = send ? RTE_IWARP_WR_SEND :
+			read ? RTE_IWARP_WR_RDMA_READ : RTE_IWARP_WR_RDMA_WRITE;
 		wr[n].send_flags = RTE_IWARP_SEND_SIGNALED;
 		wr[n].wr.rdma.remote_addr = raddr;
 		wr[n].wr.rdma.rkey = rkey;
@@ -187,6 +202,12 @@ prot_run(const char *wire, enum prot_kind kind, uint32_t expect)
 	IWT_ASSERT_EQ(qb.term_sent, expect, "TERMINATE sent by the target");
 	IWT_ASSERT_EQ(qa.term_received, expect, "TERMINATE parsed from the wire by the peer");
 	IWT_ASSERT_EQ(qa.term_sent, UINT32_MAX, "no TERMINATE answered to a TERMINATE");
+	if (kind == K_TOO_LONG) {
+		/* the receive is flushed and holds no byte of the message */
+		IWT_ASSERT_EQ(iwt_vpair_wc(&p, p.cq[1], wc, 1, 1000), 1, "recv flushed");
+		IWT_ASSERT(wc[0].wr_id == 77 && wc[0].status == RTE_IWARP_WC_WR_FLUSH_ERR,
+			   "recv flushed");
+	}
 	IWT_RUN(canary_intact(&gb, "target memory"));
 	/* every WR of A completes (flushed at the latest), in order */
 	n = iwt_vpair_wc(&p, p.cq[0], wc, nwr, 2000);
@@ -247,4 +268,14 @@ IWT_CASE(verbs_ring_protection_out_of_bounds)
 IWT_CASE(verbs_ring_protection_read_beyond_ird)
 {
 	return prot_run("vpr", K_IRD, T_DDP_UNTAGGED_NO_BUFFER);
+}
+
+IWT_CASE(verbs_ring_untagged_message_too_long)
+{
+	return prot_run("vtl", K_TOO_LONG, T_DDP_UNTAGGED_TOO_LONG);
+}
+
+IWT_CASE(verbs_ring_untagged_no_receive_posted)
+{
+	return prot_run("vnr", K_NO_RECV, T_DDP_UNTAGGED_NO_BUFFER);
 }
