@@ -212,7 +212,8 @@ print_summary(struct iw_net **nets, uint16_t n, double secs)
 			a[k] += b[k];
 	}
 	printf(PROG ": ran %.1f s: rx %" PRIu64 " tx %" PRIu64 " frames; ARP: requests "
-	       "answered %" PRIu64 ", sent %" PRIu64 " (with the gratuitous one), resolved %" PRIu64 "; echo requests %"
+	       "answered %" PRIu64 ", sent %" PRIu64 " (with the gratuitous one), resolved %"
+	       PRIu64 "; echo requests %"
 	       PRIu64 ", replies sent %" PRIu64 "\n", secs, t.rx_pkts, t.tx_pkts, t.rx_arp,
 	       t.tx_arp_request, t.arp_resolved, t.rx_icmp_echo, t.tx_icmp_echo_reply);
 	printf(PROG ": dropped: not ours %" PRIu64 ", unknown ethertype %" PRIu64 ", short %"

@@ -165,14 +165,15 @@ void iw_net_input(struct iw_net *net, struct rte_mbuf **pkts, uint16_t nb);
  * (IW_NET_TX_TSO, TCP only, with m->tso_segsz (MSS) and m->l4_len set): the
  * port segments when it granted IW_OFF_TSO, otherwise rte_gso does it here
  * after ARP resolution (segments reference the payload, no copy; each gets
- * its IP ID, sequence number and checksums). If the next hop is not resolved the packet is held and
- * an ARP request sent. The instance owns m in every case.
+ * its IP ID, sequence number and checksums). If the next hop is not resolved
+ * the packet is held and an ARP request sent. The instance owns m in every
+ * case.
  * @return 0 (queued or held), -EHOSTUNREACH (no route: off-subnet without a
  *   gateway, our own address, 0.0.0.0), -ENOBUFS (held queue full),
  *   -EMSGSIZE (longer than the MTU without TSO), -ENOTSUP (TSO on a port that
- *   neither does it nor has a software TSO pool, not TCP, or no MSS/l4_len), -ENOSPC (headroom below Ethernet + IPv4
- *   headers), -EINVAL (checksum asked for a protocol other than TCP/UDP, or
- *   its header not in the first segment).
+ *   neither does it nor has a software TSO pool, not TCP, or no MSS/l4_len),
+ *   -ENOSPC (headroom below Ethernet + IPv4 headers), -EINVAL (checksum asked
+ *   for a protocol other than TCP/UDP, or its header not in the first segment).
  */
 int iw_net_output(struct iw_net *net, struct rte_mbuf *m, rte_be32_t dst, uint8_t proto,
 		  uint32_t tx_flags);

@@ -106,7 +106,8 @@ iwt_net_dump(const char *tag, const struct iw_net *net)
 		" arp_req %" PRIu64 " arp_rep %" PRIu64 " resolved %" PRIu64 " failed %" PRIu64
 		" hold_drop %" PRIu64 " aged %" PRIu64 " conflict %" PRIu64 " ip %" PRIu64
 		" bad_ver %" PRIu64 " bad_hlen %" PRIu64 " bad_cksum %" PRIu64 " bad_len %" PRIu64
-		" frag %" PRIu64 " unknown_proto %" PRIu64 " echo %" PRIu64 " echo_reply_tx %" PRIu64
+		" frag %" PRIu64 " unknown_proto %" PRIu64 " echo %" PRIu64
+		" echo_reply_tx %" PRIu64
 		" icmp_bad %" PRIu64 " no_route %" PRIu64 " tx_bad %" PRIu64 "\n", tag,
 		s.rx_pkts, s.tx_pkts, s.tx_drop, s.rx_short, s.rx_not_ours, s.rx_unknown_l2,
 		s.rx_arp, s.rx_arp_bad, s.tx_arp_request, s.tx_arp_reply, s.arp_resolved,

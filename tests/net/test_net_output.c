@@ -39,7 +39,9 @@ sink_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	int ok = 1;
 
 	if (ip->next_proto_id == IPPROTO_TCP && s->pkts < RTE_DIM(s->seq)) {
-		s->seq[s->pkts] = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_tcp_hdr *)->sent_seq);
+		const struct rte_tcp_hdr *t = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+
+		s->seq[s->pkts] = rte_be_to_cpu_32(t->sent_seq);
 		s->ip_id[s->pkts] = rte_be_to_cpu_16(ip->packet_id);
 	}
 	s->pkts++;
