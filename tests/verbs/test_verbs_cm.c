@@ -320,3 +320,50 @@ IWT_CASE(verbs_ring_cm_initiator_sends_first)
 	free(b);
 	return n;
 }
+
+IWT_CASE(verbs_ring_cm_responder_rtr_timeout)
+{
+	struct rte_iwarp_conn_param lp = { .timeout_ms = 200 };
+	uint8_t frame[IW_MPA_RR_HDR_LEN + IW_MPA_PD_MAX];
+	struct rte_iwarp_qp_attr qa;
+	struct rte_iwarp_cm_event ev;
+	struct iw_mpa_params mp;
+	struct iw_mpa_frame req;
+	struct iw_tcp_stream *raw;
+	struct iwt_vpair p;
+	uint64_t end;
+	int n;
+
+	IWT_ASSERT_EQ(iwt_vpair_open(&p, "vrt", 64), 0, "open");
+	p.qp[1] = iwt_vpair_qp(&p, 1, NULL);
+	p.lid = rte_iwarp_listen(p.dev[1], IWT_V_PORT, 0, &lp, NULL);
+	IWT_ASSERT(p.lid != NULL, "listen");
+	/* a peer-to-peer initiator that never sends its ready-to-receive message */
+	raw = iw_tcp_connect(p.dev[0]->tcp, IWT_V_IP_B, IWT_V_PORT, 0, NULL, NULL);
+	IWT_ASSERT(raw != NULL, "raw connect");
+	end = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (iw_tcp_state(raw) != IW_TCP_ESTABLISHED && rte_get_timer_cycles() < end)
+		iwt_vpair_poll(&p);
+	IWT_ASSERT_EQ(iw_tcp_state(raw), IW_TCP_ESTABLISHED, "TCP up");
+	iw_mpa_params_default(&mp);
+	mp.p2p = true;
+	mp.rtr = IW_RTR_WRITE;
+	IWT_ASSERT_EQ(iw_mpa_make_request(&mp, &req), 0, "request");
+	n = iw_mpa_build(&req, frame, sizeof(frame));
+	IWT_ASSERT(n > 0 && iw_tcp_write(raw, frame, (uint32_t)n) == n, "request sent");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_CONNECT_REQUEST, &ev, 2000), 0,
+		      "request");
+	IWT_ASSERT_EQ(rte_iwarp_accept(ev.id, p.qp[1], NULL), 0, "accept");
+	rte_iwarp_cm_ack_event(&ev);
+	rte_iwarp_query_qp(p.qp[1], &qa);
+	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_RTR, "waiting for the RTR");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_CONNECT_ERROR, &ev, 2000), 0,
+		      "RTR wait timed out");
+	IWT_ASSERT_EQ(ev.status, -ETIMEDOUT, "status");
+	rte_iwarp_cm_ack_event(&ev);
+	rte_iwarp_query_qp(p.qp[1], &qa);
+	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "QP in ERROR");
+	iw_tcp_abort(raw);
+	iwt_vpair_poll_ms(&p, 20);
+	return iwt_vpair_close(&p);
+}
