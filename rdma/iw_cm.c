@@ -241,6 +241,9 @@ got_reply(struct rte_iwarp_cm_id *id)
 	id->deadline = 0;
 	id->state = IW_CM_ESTABLISHED;
 	qp->mres = res;
+	if (id->param.first_fpdu_delay_ms)
+		qp->tx_hold_until = rte_get_timer_cycles() +
+			rte_get_timer_hz() * id->param.first_fpdu_delay_ms / 1000;
 	iw_qp_connected(qp, &res, false);
 	ev_push(id->dev, RTE_IWARP_CM_EVENT_ESTABLISHED, id, 0, 0, rep.ulp_pd, rep.ulp_pd_len,
 		res.ird, res.ord);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "iw_verbs_pvt.h"
@@ -485,6 +486,11 @@ iw_qp_tx(struct rte_iwarp_qp *qp)
 		return tx_term(qp) == -EAGAIN ? -EAGAIN : 0;
 	if (qp->state != RTE_IWARP_QPS_RTS || !qp->rx_first_seen)
 		return 0;
+	if (unlikely(qp->tx_hold_until != 0)) {
+		if (rte_get_timer_cycles() < qp->tx_hold_until)
+			return -EAGAIN;
+		qp->tx_hold_until = 0;
+	}
 	if (qp->send_rtr) {
 		rc = tx_rtr(qp);
 		if (rc < 0)

@@ -607,6 +607,9 @@ struct rte_iwarp_conn_param {
 	bool no_p2p;                /**< client-server mode (no RTR exchange) */
 	uint8_t rtr;                /**< RTE_IWARP_RTR_* offered/accepted (0: all) */
 	uint32_t timeout_ms;        /**< MPA exchange timeout (0: 5000) */
+	uint32_t first_fpdu_delay_ms; /**< initiator: hold every FPDU (the RTR too) this
+				       *   long after the MPA reply; works around Linux
+				       *   siw's first-FPDU race (0: none) */
 };
 
 /** CM event types (enum rdma_cm_event_type subset). */

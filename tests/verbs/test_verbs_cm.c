@@ -367,3 +367,41 @@ IWT_CASE(verbs_ring_cm_responder_rtr_timeout)
 	iwt_vpair_poll_ms(&p, 20);
 	return iwt_vpair_close(&p);
 }
+
+IWT_CASE(verbs_ring_cm_first_fpdu_delay)
+{
+	struct rte_iwarp_conn_param cp = { .first_fpdu_delay_ms = 150 };
+	struct rte_iwarp_dev_stats st;
+	struct rte_iwarp_cm_event ev;
+	struct iwt_vpair p;
+	uint64_t t0, t1;
+
+	IWT_ASSERT_EQ(iwt_vpair_open(&p, "vfd", 64), 0, "open");
+	p.qp[0] = iwt_vpair_qp(&p, 0, NULL);
+	p.qp[1] = iwt_vpair_qp(&p, 1, NULL);
+	p.lid = rte_iwarp_listen(p.dev[1], IWT_V_PORT, 0, NULL, NULL);
+	p.id[0] = rte_iwarp_connect(p.qp[0], IWT_V_IP_B, IWT_V_PORT, &cp, NULL);
+	IWT_ASSERT(p.lid != NULL && p.id[0] != NULL, "listen, connect");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_CONNECT_REQUEST, &ev, 2000), 0,
+		      "request");
+	IWT_ASSERT_EQ(rte_iwarp_accept(ev.id, p.qp[1], NULL), 0, "accept");
+	rte_iwarp_cm_ack_event(&ev);
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 0, RTE_IWARP_CM_EVENT_ESTABLISHED, &ev, 2000), 0,
+		      "initiator ESTABLISHED");
+	rte_iwarp_cm_ack_event(&ev);
+	t0 = rte_get_timer_cycles();
+	/* the RTR is held: the responder waits in RTR state meanwhile */
+	iwt_vpair_poll_ms(&p, 50);
+	rte_iwarp_dev_stats_get(p.dev[0], &st);
+	IWT_ASSERT_EQ(st.tx_fpdus, 0, "nothing sent during the delay");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_ESTABLISHED, &ev, 2000), 0,
+		      "responder ESTABLISHED after the RTR");
+	rte_iwarp_cm_ack_event(&ev);
+	t1 = rte_get_timer_cycles();
+	IWT_ASSERT(t1 - t0 >= rte_get_timer_hz() / 10, "the RTR went after the delay");
+	rte_iwarp_dev_stats_get(p.dev[0], &st);
+	IWT_ASSERT_EQ(st.tx_fpdus, 1, "the RTR");
+	rte_iwarp_disconnect(p.id[0]);
+	iwt_vpair_poll_ms(&p, 20);
+	return iwt_vpair_close(&p);
+}
