@@ -148,7 +148,7 @@ iw_arp_send(struct iw_net *net, uint16_t op, const struct rte_ether_addr *dst_ma
 		net->st.tx_drop++;
 		return -ENOBUFS;
 	}
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ah));
+	eh = (void *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ah));
 	eh->dst_addr = *dst_mac;
 	eh->src_addr = net->mac;
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);

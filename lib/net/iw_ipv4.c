@@ -166,7 +166,7 @@ iw_net_output(struct iw_net *net, struct rte_mbuf *m, rte_be32_t dst, uint8_t pr
 		rte_pktmbuf_free(m);
 		return rc;
 	}
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, L2L3_LEN);
+	eh = (void *)rte_pktmbuf_prepend(m, L2L3_LEN);
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	eh->src_addr = net->mac;
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_spinlock.h>
@@ -149,10 +150,12 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (rc != 0)
 		return rc;
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < RTE_DIM(stat_names); i++)
-		rte_tel_data_add_dict_u64(d, stat_names[i].name,
-					  *(const uint64_t *)((const char *)&st +
-							      stat_names[i].off));
+	for (i = 0; i < RTE_DIM(stat_names); i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)&st + stat_names[i].off, sizeof(v));
+		rte_tel_data_add_dict_u64(d, stat_names[i].name, v);
+	}
 	return 0;
 }
 

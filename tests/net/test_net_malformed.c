@@ -38,7 +38,7 @@ echo_frame(struct iw_net *net, uint16_t len)
 
 	if (m == NULL)
 		return NULL;
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ip) +
+	eh = (void *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ip) +
 							 sizeof(*icmp) + len);
 	eh->dst_addr = iw_net_port(net)->mac;
 	eh->src_addr = peer_mac;
@@ -70,7 +70,7 @@ arp_frame(struct iw_net *net, uint16_t op)
 
 	if (m == NULL)
 		return NULL;
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ah));
+	eh = (void *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ah));
 	memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	eh->src_addr = peer_mac;
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);

@@ -36,11 +36,11 @@ frame(struct iw_port *from, uint16_t queue, uint32_t seq)
 
 	if (m == NULL)
 		return NULL;
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + 64);
+	eh = (void *)rte_pktmbuf_append(m, sizeof(*eh) + 64);
 	memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	eh->src_addr = from->mac;
 	eh->ether_type = RTE_BE16(0x88b5); /* local experimental */
-	body = (uint32_t *)(eh + 1);
+	body = (void *)(eh + 1);
 	body[0] = queue;
 	body[1] = seq;
 	return m;
