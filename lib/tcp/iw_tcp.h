@@ -157,6 +157,7 @@ struct iw_tcp_stats {
 	uint64_t tx_rst;
 	uint64_t tx_nombuf;        /**< output deferred: mbuf pool empty */
 	uint64_t fast_rexmit;      /**< recoveries entered */
+	uint64_t lost_rexmit;      /**< lost retransmissions detected by SACK */
 	uint64_t rto_expired;      /**< retransmission timeouts */
 	uint64_t syn_cookies_sent;
 	uint64_t syn_cookies_ok;   /**< connections made from a valid cookie */

@@ -359,6 +359,21 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 			tcp_pend(s);
 		}
 	}
+	/*
+	 * Lost retransmission: data sent after the retransmission at SND.UNA
+	 * (three segments of it) has been SACKed, SND.UNA has not moved:
+	 * send it again rather than wait for the timeout.
+	 */
+	if (s->flags & TF_RXT_WATCH) {
+		if (!(s->flags & TF_RECOVERY) || SEQ_GT(s->snd_una, s->rxt_una_seq)) {
+			s->flags &= ~TF_RXT_WATCH;
+		} else if (s->sb.nblk > 0 && SEQ_GEQ(s->sb.blk[s->sb.nblk - 1].end,
+						     s->rxt_una_mark + 3 * s->smss)) {
+			s->flags &= ~TF_RXT_WATCH;
+			tcp->st.lost_rexmit++;
+			tcp_output_rtx_una(s);
+		}
+	}
 	return true;
 }
 

@@ -379,6 +379,11 @@ send_data(struct iw_tcp_stream *s, uint32_t seq, uint32_t len, bool rexmit)
 	if (flags & RTE_TCP_FIN_FLAG)
 		s->flags |= TF_FIN_SENT;
 	if (rexmit || SEQ_LT(seq, s->snd_max)) {
+		if (seq == s->snd_una && (s->flags & TF_SACK)) {
+			s->rxt_una_seq = seq;
+			s->rxt_una_mark = s->snd_max;
+			s->flags |= TF_RXT_WATCH;
+		}
 		s->tcp->st.tx_rexmit++;
 		s->n_rexmit++;
 		tcp_rtt_cancel(&s->rto);

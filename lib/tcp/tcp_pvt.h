@@ -64,6 +64,7 @@ extern int iw_tcp_logtype;
 #define TF_RTX_UNA     (1u << 19) /* retransmit at SND.UNA on the next output */
 #define TF_SYNQ        (1u << 20) /* counted in the listener's SYN backlog */
 #define TF_RTO_LOSS    (1u << 21) /* recovering after a timeout (slow start) */
+#define TF_RXT_WATCH   (1u << 22) /* watching the retransmission at SND.UNA */
 
 /* One chain the application queued. */
 struct tcp_sndq_ent {
@@ -99,6 +100,8 @@ struct iw_tcp_stream {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t max_sndwnd;
 	uint32_t recover;              /* RFC 6582 / RFC 6675 RecoveryPoint */
+	uint32_t rxt_una_seq;          /* retransmission at SND.UNA being watched */
+	uint32_t rxt_una_mark;         /* SND.MAX when it was sent */
 	uint32_t smss;                 /* payload per segment */
 	uint32_t peer_mss;
 	/* receive sequence space */

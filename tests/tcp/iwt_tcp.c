@@ -171,11 +171,12 @@ iwt_tcp_dump(const char *tag, const struct iw_tcp *tcp)
 		PRIu64 " no_conn %" PRIu64 " oow %" PRIu64 " paws %" PRIu64 " dup_bytes %" PRIu64
 		" ooo %" PRIu64 " ooo_drop %" PRIu64 " rst %" PRIu64 " chack %" PRIu64 " tx %"
 		PRIu64 " rexmit %" PRIu64 " tx_rst %" PRIu64 " nombuf %" PRIu64 " fastrx %" PRIu64
-		" rto %" PRIu64 " cookies %" PRIu64 "/%" PRIu64 "/%" PRIu64 " syn_drop %" PRIu64
+		" lost_rexmit %" PRIu64 " rto %" PRIu64 " cookies %" PRIu64 "/%" PRIu64 "/%" PRIu64 " syn_drop %" PRIu64
 		" open %" PRIu64 " timeout %" PRIu64 "\n", tag, s.rx_segs, s.rx_bad_cksum,
 		s.rx_bad_hdr, s.rx_bad_opt, s.rx_no_conn, s.rx_out_of_window, s.rx_paws,
 		s.rx_dup_bytes, s.rx_ooo_segs, s.rx_ooo_drop, s.rx_rst, s.challenge_acks,
-		s.tx_segs, s.tx_rexmit, s.tx_rst, s.tx_nombuf, s.fast_rexmit, s.rto_expired,
+		s.tx_segs, s.tx_rexmit, s.tx_rst, s.tx_nombuf, s.fast_rexmit, s.lost_rexmit,
+		s.rto_expired,
 		s.syn_cookies_sent, s.syn_cookies_ok, s.syn_cookies_bad, s.syn_drop, s.conn_open,
 		s.conn_timeout);
 }

@@ -365,7 +365,7 @@ IWT_CASE(tcp_ring_bulk_impaired)
 	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &ic), 0, "impair B rx (data)");
 	ic.seed++;
 	IWT_ASSERT_EQ(iw_port_impair(p.port[0], 0, &ic), 0, "impair A rx (ACKs)");
-	IWT_RUN(bulk(&p, 0, a, b, total, 65536, 170000, 0));
+	IWT_RUN(bulk(&p, 0, a, b, total, 65536, 280000, 0));
 	iw_tcp_stats_get(p.tcp[1], &sb);
 	iw_port_impair_stats(p.port[1], 0, &is);
 	fprintf(stderr, "  impaired B rx: seen %" PRIu64 " dropped %" PRIu64 " dup %" PRIu64
