@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -16,6 +18,25 @@
 #include "iwt.h"
 #include "iwt_eal.h"
 #include "iwt_net.h"
+
+static void
+remove_runtime_dir(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+
+	/* Only a per-process test prefix, never a shared one. */
+	if (dir != NULL && strstr(dir, "/dpdk/iwt") != NULL)
+		iwt_sh_quiet("rm -rf '%s'", dir);
+}
+
+void
+iwt_eal_leave_no_trace(void)
+{
+	static int done;
+
+	if (!done && atexit(remove_runtime_dir) == 0)
+		done = 1;
+}
 
 int
 iwt_net_pair(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
@@ -35,6 +56,7 @@ iwt_net_pair_eal(const char *name, struct iwt_net_pair *p, const struct iw_net_c
 	rc = eal_args != NULL ? iwt_eal_init(eal_args) : 0;
 	if (rc < 0)
 		return rc;
+	iwt_eal_leave_no_trace();
 	rc = iw_wire_create(name, &pc, p->port);
 	if (rc < 0) {
 		IWT_LOG("iw_wire_create: %s", strerror(-rc));

@@ -180,6 +180,7 @@ IWT_CASE(net_kernel_ping_af_packet_1000)
 		IWT_ASSERT(0, "namespace and veth set-up");
 	}
 	rc = iwt_eal_init("");
+	iwt_eal_leave_no_trace();
 	if (rc == 0) {
 		k.port = iw_port_open(&pc);
 		if (k.port != NULL)
@@ -210,6 +211,7 @@ IWT_CASE(net_kernel_ping_tap_1000)
 	iwt_sh_quiet("ip netns del %s", k.ns);
 	iwt_sh_quiet("ip link del %s", k.kif);
 	rc = iwt_eal_init("");
+	iwt_eal_leave_no_trace();
 	if (rc == 0) {
 		k.port = iw_port_open(&pc);
 		if (k.port != NULL)

@@ -23,6 +23,7 @@
 #include "iw_port.h"
 #include "iwt.h"
 #include "iwt_eal.h"
+#include "../net/iwt_net.h"
 
 #define NB_QUEUES 4
 
@@ -95,6 +96,7 @@ IWT_CASE(port_ring_wire_roundtrip)
 	uint16_t q;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	IWT_ASSERT_EQ(iw_wire_create("prw", &pc, e), 0, "wire");
 	IWT_ASSERT_EQ(e[0]->nb_queues, NB_QUEUES, "queues");
 	IWT_ASSERT(!rte_is_same_ether_addr(&e[0]->mac, &e[1]->mac), "distinct MACs");
@@ -173,6 +175,7 @@ IWT_CASE(port_impair_seeded_repeatable)
 	unsigned int full_a;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	IWT_ASSERT_EQ(iw_wire_create("pim", &pc, e), 0, "wire");
 	full_a = rte_mempool_avail_count(iw_port_pool(e[0], 0));
 	IWT_RUN(impaired_run(e[0], e[1], &ic, 2000, r1, &n1, &s1));
@@ -223,6 +226,7 @@ IWT_CASE(port_open_unknown_device_fails)
 	struct iw_impair_stats st;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	pc.dev = "net_nosuchdriver0";
 	IWT_ASSERT(iw_port_open(&pc) == NULL, "unknown vdev driver");
 	IWT_ASSERT_EQ(rte_errno, ENODEV, "positive errno in rte_errno");
@@ -272,6 +276,7 @@ IWT_CASE(port_offloads_reported)
 	int n;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	IWT_ASSERT_EQ(iw_wire_create("pof", &pc, e), 0, "wire");
 	/*
 	 * net_ring computes nothing: every checksum and TSO falls back to software.
@@ -318,6 +323,7 @@ IWT_CASE(port_vdev_by_name)
 	uint16_t n, k, round;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	/* Not on the EAL command line: hot-plugged by name, removed on close, twice. */
 	for (round = 0; round < 2; round++) {
 		pc.dev = "net_null0,size=128";
@@ -377,6 +383,7 @@ IWT_CASE(port_close_quiesces_other_lcore)
 	uint32_t i;
 
 	IWT_ASSERT(iwt_eal_init("-l 0,1") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	worker = rte_get_next_lcore(-1, 1, 0);
 	if (worker >= RTE_MAX_LCORE)
 		IWT_SKIP_BECAUSE("needs a second lcore");
@@ -419,6 +426,7 @@ IWT_CASE(port_mtu_sizes_mbufs)
 	uint64_t end;
 
 	IWT_ASSERT(iwt_eal_init("") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	pc.queue_lcores = lcores;
 	IWT_ASSERT_EQ(iw_wire_create("pmt", &pc, e), 0, "jumbo wire");
 	IWT_ASSERT_EQ(e[0]->mtu, 9000, "MTU");
@@ -517,6 +525,7 @@ IWT_CASE(port_memif_pair_quiesced_close)
 	int i, j;
 
 	IWT_ASSERT(iwt_eal_init("-l 0,1") == 0, "EAL");
+	iwt_eal_leave_no_trace();
 	worker = rte_get_next_lcore(-1, 1, 0);
 	if (worker >= RTE_MAX_LCORE)
 		IWT_SKIP_BECAUSE("needs a second lcore");
