@@ -162,9 +162,9 @@ extern const struct perf_transport perf_ktcp_transport;
 static inline uint64_t
 perf_warmup_iters(uint32_t size)
 {
-	uint64_t n = (8u << 20) / size;
+	uint64_t n = (4u << 20) / size;
 
-	return n < 16 ? 16 : n > 10000 ? 10000 : n;
+	return n < 16 ? 16 : n > 2000 ? 2000 : n;
 }
 
 /** The sizes to run: -s once, or -a from size_min doubling to size_max. */
