@@ -92,6 +92,11 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	dev->zc_shinfo.fcb_opaque = NULL;
 	/* the device's own reference: the count never reaches 0 while it lives */
 	rte_mbuf_ext_refcnt_set(&dev->zc_shinfo, 1);
+	/*
+	 * With IOVA as physical addresses, application memory (malloc, not
+	 * DPDK's) is not physically contiguous across pages: copy instead.
+	 */
+	dev->zc_ok = rte_eal_iova_mode() == RTE_IOVA_VA;
 	return dev;
 fail:
 	iw_svc_fini(dev);

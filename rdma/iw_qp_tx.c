@@ -86,8 +86,7 @@ send_fpdu_zc(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_se
 	}
 	memcpy(rte_pktmbuf_mtod(m[0], void *), fr.head, fr.head_len);
 	m[0]->data_len = fr.head_len;
-	iova = rte_eal_iova_mode() == RTE_IOVA_VA ? (rte_iova_t)(uintptr_t)seg->addr :
-		rte_mem_virt2iova(seg->addr);
+	iova = (rte_iova_t)(uintptr_t)seg->addr;	/* IOVA as VA (dev->zc_ok) */
 	rte_mbuf_ext_refcnt_update(&dev->zc_shinfo, 1);
 	rte_pktmbuf_attach_extbuf(m[1], (void *)(uintptr_t)seg->addr, iova,
 				  (uint16_t)seg->len, &dev->zc_shinfo);
@@ -142,7 +141,8 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 	uint32_t wire;
 	int n, rc;
 
-	if (nseg == 1 && payload >= IW_ZC_MIN && !qp->tx.markers_on && !qp->tx_copy)
+	if (nseg == 1 && payload >= IW_ZC_MIN && !qp->tx.markers_on && !qp->tx_copy &&
+			dev->zc_ok)
 		return send_fpdu_zc(qp, h, segs);
 	wire = iw_fpdu_tx_wire_len(&qp->tx, iw_opcode_table[h->opcode].hdr_len + payload);
 	if (iw_tcp_send_space(qp->s) < wire)

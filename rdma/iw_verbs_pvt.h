@@ -322,6 +322,7 @@ struct rte_iwarp_dev {
 	struct rte_ring *svc_cmd;  /* service mode: application posts -> engine */
 	struct rte_ring *svc_call; /* service mode: control calls -> engine */
 	uint32_t engine_running;   /* the engine lcore has polled */
+	bool zc_ok;                /* payloads may go out in place (IOVA as VA) */
 	struct rte_iwarp_dev_stats st;
 };
 
