@@ -97,11 +97,15 @@ IWT_CASE(verbs_ring_cm_private_data_and_reject)
 	rte_iwarp_cm_ack_event(&ev);
 	IWT_ASSERT_EQ(rte_iwarp_cm_destroy_id(id), 0, "destroy");
 	rte_iwarp_destroy_qp(p.qp[0]);
-	/* accept with private data */
+	/* accept with private data; IRD/ORD offered and lowered (RFC 6581) */
 	p.qp[0] = iwt_vpair_qp(&p, 0, NULL);
+	cp.ird = 3;
+	cp.ord = 5;
+	ap.ird = 4;
 	id = rte_iwarp_connect(p.qp[0], IWT_V_IP_B, IWT_V_PORT, &cp, NULL);
 	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_CONNECT_REQUEST, &ev, 3000), 0,
 		      "request");
+	IWT_ASSERT(ev.ird == 3 && ev.ord == 5, "the initiator's IRD/ORD: %u/%u", ev.ird, ev.ord);
 	IWT_ASSERT_EQ(rte_iwarp_accept(ev.id, p.qp[1], &ap), 0, "accept");
 	IWT_ASSERT_EQ(rte_iwarp_accept(ev.id, p.qp[1], &ap), -EINVAL, "accept twice");
 	rte_iwarp_cm_ack_event(&ev);
@@ -113,6 +117,14 @@ IWT_CASE(verbs_ring_cm_private_data_and_reject)
 	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_ESTABLISHED, &ev, 3000), 0,
 		      "ESTABLISHED B");
 	rte_iwarp_cm_ack_event(&ev);
+	{
+		struct rte_iwarp_qp_attr qa, qb;
+
+		rte_iwarp_query_qp(p.qp[0], &qa);
+		rte_iwarp_query_qp(p.qp[1], &qb);
+		IWT_ASSERT_EQ(qa.ord, 4, "initiator ORD lowered to the responder's IRD");
+		IWT_ASSERT_EQ(qb.ord, 3, "responder ORD limited by the initiator's IRD");
+	}
 	IWT_RUN(traffic(&p, p.qp[0], p.qp[1], 3000));
 	rte_iwarp_disconnect(id);
 	iwt_vpair_poll_ms(&p, 20);
