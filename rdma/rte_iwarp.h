@@ -112,7 +112,8 @@ struct rte_iwarp_dev *rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf);
 /**
  * Close a device: aborts every connection, frees every QP, CQ, SRQ, MR, MW,
  * PD and CM identifier still open on it, and the network stack. The port is
- * left open (the caller closes it). NULL is accepted.
+ * left open (the caller closes it). In service mode the engine lcore must
+ * have stopped polling first. NULL is accepted.
  */
 void rte_iwarp_dev_close(struct rte_iwarp_dev *dev);
 
