@@ -65,8 +65,11 @@ iw_cq_push(struct rte_iwarp_cq *cq, const struct rte_iwarp_wc *wc, bool solicite
 		cq->dev->st.cq_overflows++;
 		__atomic_store_n(&cq->event, true, __ATOMIC_RELEASE);
 		/* the QP lost a completion: it cannot go on */
-		if (qp != NULL && qp->state != RTE_IWARP_QPS_ERR)
+		if (qp != NULL && qp->state != RTE_IWARP_QPS_ERR) {
+			iw_cm_event_push(cq->dev, RTE_IWARP_CM_EVENT_CQ_ERROR, qp->cm,
+					 -EOVERFLOW, 0);
 			iw_qp_to_error(qp);
+		}
 		return;
 	}
 	uint8_t armed;

@@ -622,6 +622,8 @@ enum rte_iwarp_cm_event_type {
 	RTE_IWARP_CM_EVENT_UNREACHABLE,        /**< TCP could not connect */
 	RTE_IWARP_CM_EVENT_DISCONNECTED,
 	RTE_IWARP_CM_EVENT_TERMINATE,          /**< the QP received or sent a TERMINATE */
+	RTE_IWARP_CM_EVENT_CQ_ERROR,           /**< a CQ of the QP overflowed (status
+						*   -EOVERFLOW); the QP is in ERROR */
 };
 
 struct rte_iwarp_cm_id;

@@ -393,6 +393,14 @@ IWT_CASE(verbs_ring_cq_overflow_reported)
 	IWT_ASSERT(st.cq_overflows > 0, "counted");
 	rte_iwarp_query_qp(qb, &qa);
 	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "the QP that lost a completion is in ERROR");
+	{
+		struct rte_iwarp_cm_event ev;
+
+		IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_CQ_ERROR, &ev, 1000), 0,
+			      "error event");
+		IWT_ASSERT(ev.id == i1 && ev.status == -EOVERFLOW, "event of the QP's id");
+		rte_iwarp_cm_ack_event(&ev);
+	}
 	rte_iwarp_disconnect(i0);
 	iwt_vpair_poll_ms(&p, 20);
 	IWT_ASSERT_EQ(rte_iwarp_destroy_cq(small), -EBUSY, "CQ in use");
