@@ -71,6 +71,7 @@ perf_flags() { case $1 in *_bidir) echo "-b" ;; *) echo "" ;; esac; }
 # ready line, client in the foreground (its table is the progress), both bounded.
 run_pair() {
 	local name=$1 srv=$2 cli=$3 i
+	rm -f "$WORK/$name.srv"
 	$srv >"$WORK/$name.srv" 2>&1 &
 	local spid=$!
 	for i in $(seq 100); do
@@ -106,7 +107,7 @@ run_raw() {
 		echo "raw $t: server: $srv" >>"$CMDS"
 		echo "raw $t: client: $cli" >>"$CMDS"
 	fi
-	run_pair "raw_$t" "$srv" "$cli"
+	run_pair "raw_${t}_$rep" "$srv" "$cli"
 }
 
 ktcp_setup() {
@@ -135,7 +136,7 @@ run_ktcp() {
 		echo "ktcp $t: server: $srv" >>"$CMDS"
 		echo "ktcp $t: client: $cli" >>"$CMDS"
 	fi
-	run_pair "ktcp_$t" "$srv" "$cli"
+	run_pair "ktcp_${t}_$rep" "$srv" "$cli"
 }
 
 START=$(date +%s)
