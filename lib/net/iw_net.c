@@ -454,6 +454,12 @@ iw_net_hw_offloads(const struct iw_net *net)
 	return net->hw_off;
 }
 
+bool
+iw_net_tso_available(const struct iw_net *net)
+{
+	return (net->hw_off & IW_OFF_TSO) || net->gso.indirect_pool != NULL;
+}
+
 void
 iw_net_stats_get(const struct iw_net *net, struct iw_net_stats *stats)
 {

@@ -207,6 +207,12 @@ uint16_t iw_net_mtu(const struct iw_net *net);
 /** Offloads done by the port (IW_OFF_*). */
 uint32_t iw_net_hw_offloads(const struct iw_net *net);
 
+/**
+ * True when iw_net_output() takes IW_NET_TX_TSO: the port does TSO, or the
+ * software fallback (rte_gso) is set up for it.
+ */
+bool iw_net_tso_available(const struct iw_net *net);
+
 /** Read the counters. */
 void iw_net_stats_get(const struct iw_net *net, struct iw_net_stats *stats);
 

@@ -245,6 +245,7 @@ IWT_CASE(net_soft_tso_segments)
 	IWT_ASSERT(iwt_net_pair("nts", &p, &ca, &cb) == 0, "set-up");
 	IWT_ASSERT(!(iw_net_hw_offloads(p.net[0]) & IW_OFF_TSO), "net_ring has no TSO");
 	IWT_ASSERT(iw_port_gso_pool(p.port[0]) != NULL, "software TSO pool");
+	IWT_ASSERT(iw_net_tso_available(p.net[0]), "TSO available (in software)");
 	IWT_ASSERT_EQ(iw_net_register_proto(p.net[1], IPPROTO_TCP, sink_input, &sk), 0, "tcp");
 	/* 10,000 bytes in a chain of 6 mbufs, MSS 1,000: ten segments on the wire. */
 	m = tcp(p.net[0], 10000, 6);
