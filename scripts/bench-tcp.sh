@@ -109,7 +109,9 @@ lat() { # text -> "min | p50 | p90 | p99 | max"
 	echo "MTU 1500. Both clients send the same pattern; the server's sha256 is compared."
 	echo "Numbers from one run on a shared 2-CPU machine: they drift between runs; the"
 	echo "comparison is what matters. af_packet copies every frame through the kernel,"
-	echo "so \"ours\" here measures lib/tcp plus that copy, not kernel bypass."
+	echo "so \"ours\" here measures lib/tcp plus that copy, not kernel bypass; and our"
+	echo "client busy-polls one of the two CPUs, leaving the kernel peer (and the af_packet"
+	echo "copies) one CPU where the kernel client leaves it two."
 	echo
 	echo "## Bulk, client to server, $BYTES bytes"
 	echo
