@@ -123,6 +123,13 @@ detach_qp(struct rte_iwarp_cm_id *id)
 	if (qp == NULL)
 		return;
 	iw_qp_to_error(qp);
+	/*
+	 * A TERMINATE still queued goes into the stream before it closes: an
+	 * application that disconnects on the TERMINATE event must not keep it
+	 * off the wire.
+	 */
+	if (qp->term_pending && qp->s != NULL)
+		iw_qp_tx(qp);
 	if (qp->tx_listed) {
 		TAILQ_REMOVE(&qp->dev->tx_list, qp, tx_next);
 		qp->tx_listed = false;
@@ -136,17 +143,21 @@ conn_gone(struct rte_iwarp_cm_id *id, int status, bool abort)
 {
 	struct iw_tcp_stream *s = id->s;
 	uint8_t st = id->state;
+	bool term;
 
 	id->state = IW_CM_CLOSED;
 	id->deadline = 0;
+	term = id->qp != NULL && (id->qp->term_pending || id->qp->term_sent_done);
 	detach_qp(id);
 	id->s = NULL;
 	/*
 	 * Unacknowledged data references registered memory (zero copy) whose
 	 * work requests were just flushed: the application owns it again, so
-	 * TCP must not send it any more. Reset instead of closing in order.
+	 * TCP must not send it any more. Reset instead of closing in order,
+	 * unless a TERMINATE is in the stream: the peer must get it (the
+	 * application must then keep its memory until the device is closed).
 	 */
-	if (s != NULL && !abort && iw_tcp_queued_total(s) > iw_tcp_acked(s))
+	if (s != NULL && !abort && !term && iw_tcp_queued_total(s) > iw_tcp_acked(s))
 		abort = true;
 	if (s != NULL) {
 		iw_tcp_set_cb(s, NULL);
