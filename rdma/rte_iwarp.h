@@ -701,7 +701,10 @@ int rte_iwarp_reject(struct rte_iwarp_cm_id *id, const void *private_data,
 
 /**
  * Disconnect: the QP goes to ERROR (outstanding requests flushed) and TCP
- * closes in order. DISCONNECTED follows on both sides.
+ * closes in order; when sent data is still unacknowledged the connection is
+ * reset instead, so that no flushed buffer is read again (zero-copy
+ * transmit), unless a TERMINATE is queued behind it. DISCONNECTED follows
+ * on both sides.
  * @return 0; -EINVAL; -ENOTCONN (not connected).
  */
 int rte_iwarp_disconnect(struct rte_iwarp_cm_id *id);
