@@ -39,9 +39,9 @@ SIZES="--size_min 64 --size_max 262144"
 if [ $QUICK = 1 ]; then
 	N_BW=300; N_LAT=300; REPEAT=1
 else
-	N_BW=1000; N_LAT=1000; REPEAT=2
+	N_BW=500; N_LAT=500; REPEAT=2
 fi
-EAL="--no-huge -m 512 --no-pci --no-telemetry --log-level=*:warning"
+EAL="--no-huge -m 256 --no-pci --no-telemetry --log-level=*:warning"
 NS_S=iwbench_s
 NS_C=iwbench_c
 
