@@ -208,8 +208,13 @@ kernel_to_dpdk(struct itk *k, uint16_t port)
 	snprintf(args, sizeof(args), "--server %u --sink --timeout 200", port);
 	IWT_ASSERT(app_start(k, args, aout) == 0, "app started");
 	IWT_ASSERT(wait_for(aout, "listening", 20000), "our server up");
-	IWT_ASSERT(iwt_sh("ip netns exec %s timeout 240 socat -u %s TCP:" ITK_DPDK_IP ":%u",
-			  k->ns, data, k->net, port) == 0, "kernel client sent the file");
+	if (iwt_sh("ip netns exec %s timeout 240 socat -u %s TCP:" ITK_DPDK_IP ":%u", k->ns,
+		   data, k->net, port) != 0) {
+		usleep(500000);
+		slurp(aout, abuf, sizeof(abuf));
+		IWT_LOG("kernel client failed; iwarp-tcp said:\n%s", abuf);
+		return IWT_FAIL;
+	}
 	IWT_ASSERT(wait_for(aout, "tcp: rx", 30000), "app reported");
 	slurp(aout, abuf, sizeof(abuf));
 	fprintf(stderr, "%s", abuf);

@@ -707,6 +707,8 @@ IWT_CASE(tcp_ring_zero_copy_ack_callback)
 		la.acked_calls);
 	IWT_ASSERT(strcmp(h1, h2) == 0, "sha256");
 	IWT_ASSERT(refused > 0, "the send queue pushed back");
+	IWT_ASSERT(la.ev & IW_TCP_EV_WRITABLE, "a writable event followed the refusal");
+	IWT_ASSERT(la.ev & IW_TCP_EV_ACKED, "acked events");
 	IWT_ASSERT_EQ(la.acked, (uint64_t)ZC_REC * ZC_NREC, "acked callback reached the total");
 	IWT_ASSERT(la.acked_calls > 1 && !(la.ev & (1u << 31)), "progress, monotonic");
 	IWT_ASSERT_EQ(st->nfreed, ZC_NREC, "every external buffer released");
