@@ -65,7 +65,8 @@ struct rping_params {
 	bool p2p;               /**< --p2p: peer-to-peer mode (RFC 6581) */
 	uint8_t rtr;            /**< --rtr write|read|send (0: all) */
 	uint16_t ird, ord;      /**< --ird/--ord (default 1 each, as rping) */
-	uint32_t first_delay_ms; /**< --first-delay-ms: wait before the client's first SEND */
+	uint32_t first_delay_ms; /**< --first-delay-ms: the CM holds the client's first FPDU
+				  *   (RTR included) this long after the MPA reply */
 	uint32_t timeout_s;     /**< --timeout: link, connect and each ping step */
 	bool bad_rkey;          /**< --bad-rkey (test aid): client advertises, server uses,
 				 *   a wrong STag, so that the peer must TERMINATE */
@@ -111,9 +112,9 @@ struct rping_conn {
 	uint32_t ping;          /**< pings completed */
 	int start;              /**< client: first letter of the next ping's pattern */
 	uint64_t step_deadline; /**< TSC; 0: none */
-	uint64_t first_send_at; /**< TSC: client's first SEND not before (0: now) */
 	bool failed;
 	bool closing;          /**< disconnect requested after a failure */
+	bool term;             /**< a TERMINATE was exchanged */
 	char err[256];          /**< first error of the connection */
 };
 

@@ -222,18 +222,19 @@ void
 rping_conn_established(struct rping_conn *c)
 {
 	if (c->p->server) {
-		c->state = RPING_ST_WAIT_SRC;
-		c->step_deadline = 0; /* the client starts when it likes */
+		/* the first advert may have completed before this event was read */
+		if (c->state == RPING_ST_CONNECTING) {
+			c->state = RPING_ST_WAIT_SRC;
+			c->step_deadline = 0; /* the client starts when it likes */
+		}
 		return;
 	}
 	if (c->p->count != 0 && c->ping >= c->p->count) {
 		c->state = RPING_ST_DONE;
 		return;
 	}
-	c->state = RPING_ST_WAIT_GO1;
-	c->first_send_at = rte_get_timer_cycles() +
-		rte_get_timer_hz() * c->p->first_delay_ms / 1000;
-	c->step_deadline = 0;
+	/* the first SEND goes now: the CM holds it for --first-delay-ms */
+	client_ping(c);
 }
 
 /* server_recv(): the peer advertised a buffer. */
@@ -252,6 +253,9 @@ server_recv(struct rping_conn *c, const struct rte_iwarp_wc *wc)
 		       c->remote_addr, c->remote_len);
 	if (post_recv(c) < 0)
 		return;
+	/* as rping's server_recv(): an advert before or after a full ping is a source */
+	if (c->state == RPING_ST_CONNECTING)
+		c->state = RPING_ST_WAIT_SRC;
 	if (c->state == RPING_ST_WAIT_SRC) {
 		if (c->remote_len > c->p->size || c->remote_len == 0) {
 			rping_conn_fail(c, "the client's ping size %u does not fit ours (-S %u)",
@@ -389,10 +393,6 @@ rping_conn_poll(struct rping_conn *c)
 	for (i = 0; i < n && c->state != RPING_ST_CLOSED; i++)
 		on_wc(c, &wc[i]);
 	now = rte_get_timer_cycles();
-	if (c->state == RPING_ST_WAIT_GO1 && c->first_send_at != 0 && now >= c->first_send_at) {
-		c->first_send_at = 0;
-		client_ping(c);
-	}
 	if (c->step_deadline != 0 && now > c->step_deadline && c->state != RPING_ST_CLOSED)
 		rping_conn_fail(c, "no answer from the peer for %u s (ping %u)", c->p->timeout_s,
 				c->ping);

@@ -62,8 +62,8 @@ usage(void)
 	       "  --p2p               peer-to-peer mode with a ready-to-receive message\n"
 	       "  --rtr write|read|send  the RTR message to offer (default: all)\n"
 	       "  --ird N, --ord N    READs in flight each way (default 1, as rping)\n"
-	       "  --first-delay-ms N  client: wait N ms after the MPA reply before the first\n"
-	       "                      SEND (siw's race on the first FPDU; see docs/interop.md)\n"
+	       "  --first-delay-ms N  client: hold the first FPDU (RTR included) N ms after the\n"
+	       "                      MPA reply (siw's race on the first FPDU; docs/interop.md)\n"
 	       "  --timeout SEC       link, connection and each ping step (default 10)\n"
 	       "  --bad-rkey          test aid: the client advertises, the server uses, a wrong\n"
 	       "                      STag for the data buffer (the peer must TERMINATE)\n",

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "iwt.h"
@@ -56,6 +58,34 @@ iwt_siw_run(struct iwt_perf_run *r, int secs, const char *fmt, ...)
 	return iwt_perf_run_fg(cmd, secs, r);
 }
 
+/*
+ * siw-peer is one machine-wide resource (namespace iwpeer, its run directory):
+ * cases of two test runs at the same time would stop each other's guest. A
+ * case holds this lock from up to exit (the kernel drops it with the process).
+ */
+#define SIW_LOCK "/var/tmp/iwt-siw-peer.lock"
+#define SIW_LOCK_WAIT_S 420
+
+static int
+siw_lock(void)
+{
+	int fd = open(SIW_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < SIW_LOCK_WAIT_S * 10; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0; /* fd stays open: held until the process ends */
+		if (i == 0)
+			printf("siw-peer is in use by another test run: waiting up to %d s\n",
+			       SIW_LOCK_WAIT_S);
+		usleep(100000);
+	}
+	close(fd);
+	return -1;
+}
+
 int
 iwt_siw_up(void)
 {
@@ -64,6 +94,9 @@ iwt_siw_up(void)
 	if (iwt_shared_dir() == NULL)
 		IWT_SKIP_BECAUSE("no shared/ beside the source tree (set IWARP_SHARED_DIR): "
 				 "siw-peer is not here");
+	if (siw_lock() < 0)
+		IWT_SKIP_BECAUSE("siw-peer stayed busy with another test run for %d s",
+				 SIW_LOCK_WAIT_S);
 	IWT_ASSERT_EQ(iwt_siw_run(&r, 600, "up"), 0, "harness ran");
 	if (r.status == 77) {
 		iwt_siw_down();
@@ -107,7 +140,6 @@ iwt_siw_pcap(char *buf, size_t len, const char *step)
 }
 
 /* ------------------------------------------------------------------ endpoint */
-#include <fcntl.h>
 #include <sched.h>
 
 #include <rte_cycles.h>

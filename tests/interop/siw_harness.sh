@@ -12,6 +12,8 @@
 #   siw_harness.sh capture start FILE [tcpdump args] | stop
 #   siw_harness.sh check FILE CRC     tshark: MPA request and reply present, no malformed
 #                                     frame, every FPDU's CRC good (CRC=1) or absent (CRC=0)
+#                                     (CRC=any: whatever was negotiated, but no bad one)
+#   siw_harness.sh terms FILE ADDR    count the TERMINATE frames ADDR sent
 #
 # Environment: IWARP_SHARED_DIR (default <source>/../shared), IWT_BUILD_DIR (the build
 # tree holding apps/rping/iwarp-rping). Exit 77 with "SKIP: reason" when the peer cannot
@@ -88,6 +90,11 @@ check)
 	1) [ "$good" -ge "$fpdus" ] && [ "$crcflag" = 1 ] || exit 1 ;;
 	0) [ "$good" -eq 0 ] && [ "$crcflag" = 0 ] || exit 1 ;;
 	esac
+	;;
+terms)
+	# TERMINATE frames sent by address $3
+	tshark_iw -r "$2" -Y "ip.src==$3 && iwarp_ddp_rdmap" -T fields -e _ws.col.Info |
+		grep -c Terminate
 	;;
 *)
 	sed -n '3,20p' "$0"; exit 2 ;;
