@@ -197,8 +197,10 @@ void iw_tcp_opts_default(struct iw_tcp_opts *o);
 struct iw_tcp *iw_tcp_create(struct iw_net *net, const struct iw_tcp_conf *conf);
 
 /**
- * Free an instance and every stream, without sending anything. The net
- * instance must be destroyed too, or not polled again. NULL is accepted.
+ * Free an instance and every stream, without sending anything. Its IPPROTO_TCP
+ * handler and poll hook are removed from the net instance, which may go on
+ * (segments then count as an unknown protocol) or get a new TCP instance.
+ * NULL is accepted.
  */
 void iw_tcp_destroy(struct iw_tcp *tcp);
 

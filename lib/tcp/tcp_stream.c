@@ -431,8 +431,11 @@ iw_tcp_create(struct iw_net *net, const struct iw_tcp_conf *conf)
 		return NULL;
 	}
 	rc = iw_net_register_proto(net, IPPROTO_TCP, tcp_input, tcp);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = iw_net_register_hook(net, tcp_hook, tcp);
+		if (rc != 0)
+			(void)iw_net_unregister_proto(net, IPPROTO_TCP);
+	}
 	if (rc != 0) {
 		rte_hash_free(tcp->table);
 		rte_free(tcp);
@@ -450,6 +453,9 @@ iw_tcp_destroy(struct iw_tcp *tcp)
 {
 	if (tcp == NULL)
 		return;
+	/* The net instance may outlive us: it must not call into freed memory. */
+	(void)iw_net_unregister_hook(tcp->net, tcp_hook, tcp);
+	(void)iw_net_unregister_proto(tcp->net, IPPROTO_TCP);
 	tcp->pend_head = tcp->pend_tail = NULL;
 	while (tcp->all != NULL) {
 		struct iw_tcp_stream *s = tcp->all;
