@@ -14,6 +14,21 @@
 
 #define MAX_ARGS 64
 
+/*
+ * EAL keeps its runtime directory (/var/run/dpdk/PREFIX) after exit. Every
+ * test process has a prefix of its own, so without this a test run leaves
+ * hundreds of directories of several MB each behind.
+ */
+static void
+remove_runtime_dir(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+
+	/* Only a per-process test prefix, never a shared one. */
+	if (dir != NULL && strstr(dir, "/dpdk/iwt") != NULL)
+		iwt_sh_quiet("rm -rf '%s'", dir);
+}
+
 int
 iwt_eal_init(const char *extra_args)
 {
@@ -23,9 +38,11 @@ iwt_eal_init(const char *extra_args)
 	char *tok, *save = NULL;
 	const char *lvl = getenv("IWT_LOG_LEVEL");
 
+	/* Telemetry stays off unless the case asks for it. */
 	snprintf(buf, sizeof(buf),
-		 "iwt --no-huge -m 512 --no-pci --no-telemetry --file-prefix=iwt%d "
-		 "--log-level=%s %s",
+		 "iwt --no-huge -m 512 --no-pci %s --file-prefix=iwt%d --log-level=%s %s",
+		 extra_args != NULL && strstr(extra_args, "--telemetry") != NULL ?
+		 "" : "--no-telemetry",
 		 (int)getpid(), lvl != NULL ? lvl : "notice",
 		 extra_args != NULL ? extra_args : "");
 	for (tok = strtok_r(buf, " ", &save); tok != NULL && argc < MAX_ARGS - 1;
@@ -36,7 +53,17 @@ iwt_eal_init(const char *extra_args)
 		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -rte_errno;
 	}
+	iwt_eal_leave_no_trace();
 	return 0;
+}
+
+void
+iwt_eal_leave_no_trace(void)
+{
+	static int done;
+
+	if (!done && atexit(remove_runtime_dir) == 0)
+		done = 1;
 }
 
 static int

@@ -10,6 +10,12 @@
  */
 int iwt_eal_init(const char *extra_args);
 
+/**
+ * Remove the EAL runtime directory of this process at exit (iwt_eal_init()
+ * does it; a case that starts EAL itself calls it after rte_eal_init()).
+ */
+void iwt_eal_leave_no_trace(void);
+
 /** Run a shell command; returns its exit status (or -1). Echoes it on stderr. */
 int iwt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

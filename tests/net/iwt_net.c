@@ -19,25 +19,6 @@
 #include "iwt_eal.h"
 #include "iwt_net.h"
 
-static void
-remove_runtime_dir(void)
-{
-	const char *dir = rte_eal_get_runtime_dir();
-
-	/* Only a per-process test prefix, never a shared one. */
-	if (dir != NULL && strstr(dir, "/dpdk/iwt") != NULL)
-		iwt_sh_quiet("rm -rf '%s'", dir);
-}
-
-void
-iwt_eal_leave_no_trace(void)
-{
-	static int done;
-
-	if (!done && atexit(remove_runtime_dir) == 0)
-		done = 1;
-}
-
 int
 iwt_net_pair(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
 	     const struct iw_net_conf *cb)

@@ -15,12 +15,6 @@ struct iwt_net_pair {
 	unsigned int pool_full[2];
 };
 
-/**
- * Remove the EAL runtime directory (/var/run/dpdk/iwt<pid>) when the process
- * exits: EAL leaves it behind, and every test process has its own.
- */
-void iwt_eal_leave_no_trace(void);
-
 /** EAL, a ring wire called name, one instance on each end. @return 0 or -errno. */
 int iwt_net_pair(const char *name, struct iwt_net_pair *p, const struct iw_net_conf *ca,
 		 const struct iw_net_conf *cb);
