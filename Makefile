@@ -10,7 +10,7 @@ endif
 all: build
 
 setup:
-	@./scripts/setup.sh
+	@BUILD=$(BUILD) ./scripts/setup.sh
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) -Dwerror=true $(MESON_OPTS)

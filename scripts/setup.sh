@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 machine for librte_iwarp: install what is missing, reserve
 # 2 MB hugepages when the kernel allows it. Idempotent; a no-op when all is present.
-# Writes the EAL memory mode it settled on to build/eal-mem.args.
+# Writes the EAL memory mode it settled on to $BUILD/eal-mem.args (BUILD defaults to build).
 set -euo pipefail
 
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk libnuma-dev
@@ -28,7 +28,8 @@ else
 	echo "setup: all packages present"
 fi
 
-mkdir -p build
+BUILD=${BUILD:-build}
+mkdir -p "$BUILD"
 want=${IWARP_HUGEPAGES:-512}
 hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 mode=--no-huge
@@ -45,8 +46,8 @@ if [ -w "$hp" ]; then
 fi
 if [ "$mode" = huge ]; then
 	echo "setup: $(awk '/HugePages_Free/ {print $2}' /proc/meminfo) free 2 MB hugepages on /dev/hugepages"
-	echo "" > build/eal-mem.args
+	echo "" > "$BUILD/eal-mem.args"
 else
 	echo "setup: no hugepages available; DPDK runs with --no-huge"
-	echo "--no-huge" > build/eal-mem.args
+	echo "--no-huge" > "$BUILD/eal-mem.args"
 fi
