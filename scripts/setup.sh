@@ -38,6 +38,7 @@ if [ -w "$hp" ]; then
 	if [ "$cur" -lt "$want" ]; then
 		echo "$want" > "$hp" 2>/dev/null || true
 	fi
+	mkdir -p /dev/hugepages
 	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
 	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
 	if mountpoint -q /dev/hugepages && [ "${free:-0}" -ge 64 ]; then
