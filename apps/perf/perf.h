@@ -42,7 +42,7 @@ enum perf_transport_id {
 	PERF_TRANSPORT_NONE,
 	PERF_TRANSPORT_RAW,   /**< bare L2 frames over a DPDK port */
 	PERF_TRANSPORT_KTCP,  /**< kernel TCP sockets */
-	PERF_TRANSPORT_RDMA,  /**< librte_iwarp (not built yet) */
+	PERF_TRANSPORT_RDMA,  /**< librte_iwarp on a DPDK port */
 };
 
 /** Sizes -a sweeps by default (perftest: 2 B .. 8 MiB). */
@@ -78,7 +78,8 @@ struct perf_params {
 	const char *json_file;    /**< --out_json_file */
 	bool cpu_util;            /**< --cpu_util: CPU columns */
 	unsigned int timeout_s;   /**< --timeout: bound on every wait for the peer */
-	const char *dev;          /**< --dev: DPDK device (raw) */
+	const char *dev;          /**< --dev: DPDK device (raw, rdma) */
+	const char *ip;           /**< --ip: this side's IPv4 address (rdma) */
 };
 
 /** Parse the application arguments (after "--", or all of argv). */
@@ -154,6 +155,7 @@ struct perf_transport {
 
 extern const struct perf_transport perf_raw_transport;
 extern const struct perf_transport perf_ktcp_transport;
+extern const struct perf_transport perf_rdma_transport;
 
 /**
  * Iterations of the unreported warm-up before the first size: enough frames

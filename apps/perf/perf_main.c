@@ -40,8 +40,9 @@ transport_of(const struct perf_params *p)
 		return &perf_raw_transport;
 	case PERF_TRANSPORT_KTCP:
 		return &perf_ktcp_transport;
+	case PERF_TRANSPORT_RDMA:
+		return &perf_rdma_transport;
 	default:
-		/* The RDMA transport registers here once rdma/rte_iwarp.h is usable. */
 		return NULL;
 	}
 }
@@ -69,7 +70,7 @@ main(int argc, char **argv)
 		return PERF_EXIT_USAGE;
 	t = transport_of(&p);
 	if (t == NULL) {
-		perf_error("RDMA transport not built yet (use --raw or --kernel-tcp)");
+		perf_error("no transport (use --rdma, --raw or --kernel-tcp)");
 		return PERF_EXIT_USAGE;
 	}
 	if (t->needs_eal) {

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,18 +73,22 @@ void
 perf_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: " PERF_PROG " [EAL args --] TEST --raw|--kernel-tcp [options] [SERVER]\n"
-		"       iwarp_TEST [EAL args --] --raw|--kernel-tcp [options] [SERVER]\n"
+		"usage: " PERF_PROG " [EAL args --] TEST --rdma|--raw|--kernel-tcp [options] [SERVER]\n"
+		"       iwarp_TEST [EAL args --] --rdma|--raw|--kernel-tcp [options] [SERVER]\n"
 		"  TEST: write_bw write_lat read_bw read_lat send_bw send_lat\n"
 		"  No SERVER: wait for a client. SERVER: run as client against it.\n"
 		"\n"
-		"Transport (one is required; the RDMA transport over librte_iwarp is not\n"
-		"built yet):\n"
+		"Transport (one is required):\n"
+		"  --rdma              librte_iwarp (RDMA over TCP) on a DPDK port. SERVER is\n"
+		"                      the server's IPv4 address (its --ip)\n"
+		"  --ip A.B.C.D        --rdma: this side's address, /24 (default 10.77.0.1\n"
+		"                      for a server, 10.77.0.2 for a client)\n"
 		"  --raw               bare L2 frames (ethertype 0x88B5) over a DPDK port:\n"
 		"                      the physical floor of the link. SERVER is the peer's\n"
 		"                      MAC (aa:bb:cc:dd:ee:ff) or any other word for\n"
 		"                      'find the server by broadcast'.\n"
-		"  --dev NAME          the DPDK device (default: the first port EAL made,\n"
+		"  --dev NAME          --raw, --rdma: the DPDK device (default: the first\n"
+		"                      port EAL made,\n"
 		"                      e.g. from --vdev=net_memif0,...)\n"
 		"  --kernel-tcp        kernel TCP sockets (TCP_NODELAY), no DPDK, no EAL\n"
 		"\n"
@@ -95,7 +100,8 @@ perf_usage(FILE *out)
 		"  -q, --qp=N          connections, kernel-tcp BW (give it to both sides):\n"
 		"                      one thread each; the CPU share then counts cores\n"
 		"  -t, --tx-depth=N    messages in flight, BW (default %u)\n"
-		"  -r, --rx-depth=N    receive burst, raw (default %u)\n"
+		"  -r, --rx-depth=N    receive burst, raw; receives posted, rdma send_bw\n"
+		"                      (default %u)\n"
 		"  -I, --inline_size=N accepted; these transports have no inline data\n"
 		"  -b, --bidirectional both directions at once (write_bw, send_bw): BW and\n"
 		"                      MsgRate sum both directions, the peak adds the\n"
@@ -104,7 +110,7 @@ perf_usage(FILE *out)
 		"  -l, --post_list=N   accepted; these transports post one message at a\n"
 		"                      time (raw packs up to 64 frames per TX burst)\n"
 		"  -o, --outs=N        READ requests in flight, read_bw (default %u)\n"
-		"  -p, --port=N        TCP port, kernel-tcp (default %u)\n"
+		"  -p, --port=N        TCP port, kernel-tcp and rdma (default %u)\n"
 		"  --report_gbits      bandwidth in Gb/sec instead of MB/sec\n"
 		"  --out_json          also write the results as JSON\n"
 		"  --out_json_file=F   where (default iwarp-perf.json)\n"
@@ -190,6 +196,7 @@ bad:
 #define OPT_TIMEOUT 264
 #define OPT_SIZE_MIN 265
 #define OPT_SIZE_MAX 266
+#define OPT_IP 267
 
 static const struct option longopts[] = {
 	{ "size", required_argument, NULL, 's' },
@@ -213,6 +220,7 @@ static const struct option longopts[] = {
 	{ "kernel-tcp", no_argument, NULL, OPT_KTCP },
 	{ "rdma", no_argument, NULL, OPT_RDMA },
 	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "ip", required_argument, NULL, OPT_IP },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "size_min", required_argument, NULL, OPT_SIZE_MIN },
 	{ "size_max", required_argument, NULL, OPT_SIZE_MAX },
@@ -235,7 +243,7 @@ static int
 set_transport(struct perf_params *p, enum perf_transport_id t)
 {
 	if (p->transport != PERF_TRANSPORT_NONE && p->transport != t) {
-		perf_error("--raw, --kernel-tcp: choose one transport");
+		perf_error("--rdma, --raw, --kernel-tcp: choose one transport");
 		return -1;
 	}
 	p->transport = t;
@@ -377,8 +385,19 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 				return -1;
 			break;
 		case OPT_RDMA:
-			perf_error("--rdma: RDMA transport not built yet (use --raw or --kernel-tcp)");
-			return -1;
+			if (set_transport(p, PERF_TRANSPORT_RDMA) < 0)
+				return -1;
+			break;
+		case OPT_IP: {
+			struct in_addr a;
+
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				perf_error("--ip: '%s' is not an IPv4 address", optarg);
+				return -1;
+			}
+			p->ip = optarg;
+			break;
+		}
 		case OPT_DEV:
 			p->dev = optarg;
 			break;
@@ -438,8 +457,7 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 	p->server = npos - i == 1 ? pos[i] : NULL;
 
 	if (p->transport == PERF_TRANSPORT_NONE) {
-		perf_error("no transport: give --raw or --kernel-tcp (the RDMA transport is "
-			   "not built yet)");
+		perf_error("no transport: give --rdma, --raw or --kernel-tcp");
 		return -1;
 	}
 	if (!have_timeout)
@@ -468,6 +486,15 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 	}
 	if (p->bidir && p->kind != PERF_KIND_BW) {
 		perf_error("-b: bidirectional applies to the BW tests only");
+		return -1;
+	}
+	if (p->ip != NULL && p->transport != PERF_TRANSPORT_RDMA) {
+		perf_error("--ip: this side's address goes with --rdma");
+		return -1;
+	}
+	if (p->transport == PERF_TRANSPORT_RDMA && (p->bidir || p->duration != 0 ||
+						    p->qps != 1)) {
+		perf_error("--rdma: -b, -D and -q are not implemented (one QP, -n iterations)");
 		return -1;
 	}
 	if (p->transport == PERF_TRANSPORT_KTCP && p->dev != NULL) {

@@ -75,14 +75,15 @@ perf_report_banner(const struct perf_params *p, const char *transport_desc)
 	printf(" Dual-port       : OFF\t\tDevice         : %s\n", transport_desc);
 	printf(" Number of qps   : %u\t\tTransport type : %s\n", p->qps,
 	       p->transport == PERF_TRANSPORT_RAW ? "raw L2 (ethertype 0x88B5)" :
-	       "kernel TCP");
+	       p->transport == PERF_TRANSPORT_RDMA ? "iWARP (librte_iwarp)" : "kernel TCP");
 	printf(" Connection type : %s\t\tUsing SRQ      : OFF\n",
-	       p->transport == PERF_TRANSPORT_RAW ? "RawEth" : "TCP");
+	       p->transport == PERF_TRANSPORT_RAW ? "RawEth" :
+	       p->transport == PERF_TRANSPORT_RDMA ? "RC" : "TCP");
 	if (p->kind == PERF_KIND_BW)
 		printf(" TX depth        : %u\n", p->tx_depth);
 	if (p->verb == PERF_VERB_READ && p->kind == PERF_KIND_BW)
 		printf(" Outstand reads  : %u\n", p->out_reads);
-	printf(" Mtu             : %s\n", p->transport == PERF_TRANSPORT_RAW ? "port's" :
+	printf(" Mtu             : %s\n", p->transport != PERF_TRANSPORT_KTCP ? "port's" :
 	       "kernel's");
 	if (p->duration)
 		printf(" Duration        : %u sec per size\n", p->duration);
@@ -244,7 +245,8 @@ perf_report_json_write(const struct perf_params *p, const char *transport_desc)
 	if (f == NULL)
 		return -errno;
 	fprintf(f, "{\n  \"test\": \"%s\",\n  \"transport\": \"%s\",\n  \"device\": \"",
-		p->test_name, p->transport == PERF_TRANSPORT_RAW ? "raw" : "kernel-tcp");
+		p->test_name, p->transport == PERF_TRANSPORT_RAW ? "raw" :
+		p->transport == PERF_TRANSPORT_RDMA ? "rdma" : "kernel-tcp");
 	for (i = 0; transport_desc[i] != '\0'; i++)
 		if (transport_desc[i] != '"' && transport_desc[i] != '\\')
 			fputc(transport_desc[i], f);

@@ -36,9 +36,14 @@ IWT_CASE(perf_bad_flags_one_line)
 	BAD("write_lat --kernel-tcp --iters", "option '--iters' needs a value");
 	BAD("write_lat --kernel-tcp -n 2", "-n: '2' is not a number");
 	BAD("write_lat --kernel-tcp -p 70000", "-p: '70000'");
-	BAD("write_lat", "no transport: give --raw or --kernel-tcp");
-	BAD("write_lat --rdma", "RDMA transport not built yet");
+	BAD("write_lat", "no transport: give --rdma, --raw or --kernel-tcp");
 	BAD("write_lat --raw --kernel-tcp", "choose one transport");
+	BAD("write_lat --rdma --raw", "choose one transport");
+	BAD("write_lat --rdma --ip 10.1.2", "--ip: '10.1.2' is not an IPv4 address");
+	BAD("write_lat --kernel-tcp --ip 10.1.2.3", "--ip: this side's address goes with --rdma");
+	BAD("write_bw --rdma -D 2", "--rdma: -b, -D and -q are not implemented");
+	BAD("write_bw --rdma -b", "--rdma: -b, -D and -q are not implemented");
+	BAD("write_bw --rdma -q 2", "--rdma: -b, -D and -q are not implemented");
 	BAD("--kernel-tcp", "no test given");
 	BAD("write_latency --kernel-tcp", "unknown test 'write_latency'");
 	BAD("write_lat --kernel-tcp 127.0.0.1 10.0.0.1", "unexpected argument");
@@ -271,6 +276,82 @@ IWT_CASE(perf_raw_memif_lat_bw)
 	return IWT_PASS;
 }
 
+/*
+ * Every test kind over librte_iwarp between two processes on two cores
+ * (net_memif): rows parsed, counts == -n, t_min <= t_typical <= t_max; a
+ * client asking a server for another test is refused with one error line.
+ */
+IWT_CASE(perf_rdma_memif_lat_bw)
+{
+	static struct iwt_perf_run cli, srv;
+	static const struct {
+		const char *test, *flags;
+		int rows;
+		unsigned long size0, iters;
+	} runs[] = {
+		{ "write_lat", "-a --size_min 64 --size_max 4096 -n 300", 7, 64, 300 },
+		{ "read_lat", "-s 3000 -n 200", 1, 3000, 200 },
+		{ "send_lat", "-a --size_min 64 --size_max 256 -n 300", 3, 64, 300 },
+		{ "write_bw", "-a --size_min 1024 --size_max 65536 -n 400 --cpu_util", 7, 1024,
+		  400 },
+		{ "read_bw", "-s 9000 -n 300 -o 4", 1, 9000, 300 },
+		{ "send_bw", "-s 64 -n 2000 -t 16 -r 8", 1, 64, 2000 },
+		{ "send_bw", "-a --size_min 16384 --size_max 32768 -n 500 -l 4", 2, 16384, 500 },
+	};
+	char s[1024], c[1024], sock[64], rows[8][512];
+	struct iwt_perf_bg bg;
+	unsigned int k;
+	int n, i;
+
+	for (k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		snprintf(sock, sizeof(sock), "/tmp/iwt-perfr-%d-%u.sock", (int)getpid(), k);
+		unlink(sock);
+		snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtprs%d "
+			 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma "
+			 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, runs[k].test);
+		snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtprc%d "
+			 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma %s "
+			 "10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, runs[k].test,
+			 runs[k].flags);
+		IWT_RUN(client_server(s, c, "waiting for a client", &cli, &srv));
+		IWT_ASSERT(strstr(cli.out, "Transport type : iWARP (librte_iwarp)") != NULL,
+			   "banner: %s", cli.out);
+		n = table_rows(cli.out, strstr(runs[k].test, "lat") ? PT_LAT : PT_BW, rows, 8);
+		IWT_ASSERT_EQ(n, runs[k].rows, "rows of %s: %s", runs[k].test, cli.out);
+		for (i = 0; i < n; i++) {
+			if (strstr(runs[k].test, "lat"))
+				IWT_RUN(check_lat_row(rows[i], runs[k].size0 << i, runs[k].iters));
+			else
+				IWT_RUN(check_bw_row(rows[i], runs[k].size0 << i, runs[k].iters,
+						     false));
+		}
+		IWT_ASSERT(strstr(srv.out, "served") != NULL, "server summary: %s", srv.out);
+		unlink(sock);
+	}
+	/* the server runs write_lat, the client asks for read_bw: refused */
+	snprintf(sock, sizeof(sock), "/tmp/iwt-perfr-%d-x.sock", (int)getpid());
+	unlink(sock);
+	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtprs%d "
+		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- write_lat --rdma "
+		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock);
+	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtprc%d "
+		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- read_bw --rdma "
+		 "--timeout 10 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock);
+	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
+	IWT_ASSERT(iwt_perf_bg_ready(&bg, "waiting for a client", 30), "server ready");
+	IWT_ASSERT_EQ(iwt_perf_run_fg(c, 60, &cli), 0, "client ran");
+	iwt_perf_bg_wait(&bg, 30, &srv);
+	unlink(sock);
+	IWT_ASSERT(cli.status != 0 && cli.status != 124, "client status %d", cli.status);
+	IWT_ASSERT_EQ(cli.error_lines, 1, "client error lines: %s", cli.err);
+	IWT_ASSERT(strstr(cli.last_err, "the server runs another test") != NULL, "client: %s",
+		   cli.last_err);
+	IWT_ASSERT(srv.status != 0 && srv.status != 124, "server status %d", srv.status);
+	IWT_ASSERT(strstr(srv.last_err, "this server runs write_lat") != NULL, "server: %s",
+		   srv.last_err);
+	return IWT_PASS;
+}
+
 IWT_CASE(perf_report_columns_match_perftest)
 {
 	static struct iwt_perf_run cli, srv;
@@ -328,5 +409,19 @@ IWT_CASE(perf_raw_no_server_one_line)
 	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d -- write_lat "
 		 "--raw x", (int)getpid());
 	IWT_RUN(iwt_perf_expect_error(args, "--raw: no DPDK port"));
+	/* The same for --rdma. */
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d "
+		 "--vdev=net_memif0,role=client,socket=/tmp/iwt-perf-none-%d.sock -- write_lat "
+		 "--rdma --timeout 2 10.77.0.1", (int)getpid(), (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "a net_memif client needs its server running"));
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d "
+		 "--vdev=net_null0 -- write_lat --rdma --timeout 1 10.77.0.1", (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "10.77.0.1 port 18515"));
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d "
+		 "--vdev=net_null0 -- write_lat --rdma --timeout 1 x", (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "'x' is not an IPv4 address"));
+	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d -- write_lat "
+		 "--rdma 10.77.0.1", (int)getpid());
+	IWT_RUN(iwt_perf_expect_error(args, "--rdma: no DPDK port"));
 	return IWT_PASS;
 }
