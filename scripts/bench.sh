@@ -14,10 +14,15 @@
 #         work a real 1500-byte link costs, and the raw link and the seed
 #         paper both run 1500-byte frames.
 #
-# A third transport (rdma, over librte_iwarp) slots in as one more run_<name>
-# function and one more word in TRANSPORTS.
+#   rdma  iWARP RDMA over librte_iwarp (iwarp-perf --rdma) on net_memif between
+#         the same two processes and cores as raw: what the RDMA stack costs
+#         over the bare link. No write_bw_bidir (iwarp-perf --rdma has no -b).
 #
-# Writes docs/bench/raw_kernel.csv, docs/bench/*.png and docs/bench/README.md.
+# A transport is one run_<name> function and one word in TRANSPORTS.
+# EAL memory: EAL_MEM in the environment (default "--no-huge -m 256"; demo.sh
+# passes what scripts/setup.sh settled on).
+#
+# Writes docs/bench/bench.csv, docs/bench/*.png and docs/bench/README.md.
 # The tables print as they run, one row per size. Under 3 minutes.
 set -euo pipefail
 
@@ -28,7 +33,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "$BUILD" && pwd)/apps/perf/iwarp-perf
 OUT=$ROOT/docs/bench
 WORK=$(mktemp -d /tmp/iwarp-bench.XXXXXX)
-TRANSPORTS="raw ktcp"
+TRANSPORTS=${BENCH_TRANSPORTS:-"rdma raw ktcp"}
 # write_bw_bidir is write_bw -b: both ways at once, as the seed paper's second figure.
 TESTS="write_bw write_bw_bidir write_lat read_bw read_lat send_bw send_lat"
 SIZES="--size_min 64 --size_max 262144"
@@ -41,7 +46,7 @@ if [ $QUICK = 1 ]; then
 else
 	N_BW=500; N_LAT=500; REPEAT=2
 fi
-EAL="--no-huge -m 256 --no-pci --no-telemetry --log-level=*:warning"
+EAL="${EAL_MEM:---no-huge -m 256} --no-pci --no-telemetry --log-level=*:warning"
 NS_S=iwbench_s
 NS_C=iwbench_c
 
@@ -66,6 +71,13 @@ iters() { case $1 in *_bw*) echo $N_BW ;; *) echo $N_LAT ;; esac; }
 # The iwarp-perf test and flags of a TESTS entry.
 perf_test() { echo "${1%_bidir}"; }
 perf_flags() { case $1 in *_bidir) echo "-b" ;; *) echo "" ;; esac; }
+# The tests a transport runs (rdma: no -b).
+tests_of() {
+	local t
+	for t in $TESTS; do
+		case "$1:$t" in rdma:*_bidir) ;; *) echo "$t" ;; esac
+	done
+}
 
 # run_pair NAME SERVER_CMD CLIENT_CMD: server in the background, wait for its
 # ready line, client in the foreground (its table is the progress), both bounded.
@@ -110,6 +122,19 @@ run_raw() {
 	run_pair "raw_${t}_$rep" "$srv" "$cli"
 }
 
+run_rdma() {
+	local t=$1 rep=$2 sock=$WORK/memif.sock n
+	n=$(iters "$t")
+	rm -f "$sock"
+	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma --timeout 60"
+	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/rdma_$t.$rep.json 10.77.0.1"
+	if [ "$rep" = 1 ]; then
+		echo "rdma $t: server: $srv" >>"$CMDS"
+		echo "rdma $t: client: $cli" >>"$CMDS"
+	fi
+	run_pair "rdma_${t}_$rep" "$srv" "$cli"
+}
+
 ktcp_setup() {
 	ip netns del $NS_S 2>/dev/null || true
 	ip netns del $NS_C 2>/dev/null || true
@@ -141,10 +166,10 @@ run_ktcp() {
 
 START=$(date +%s)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-ktcp_setup
+case " $TRANSPORTS " in *" ktcp "*) ktcp_setup ;; esac
 for rep in $(seq $REPEAT); do
 	for tr in $TRANSPORTS; do
-		for t in $TESTS; do
+		for t in $(tests_of "$tr"); do
 			echo "== $tr $t (run $rep of $REPEAT)"
 			"run_$tr" "$t" "$rep"
 		done
@@ -180,6 +205,8 @@ rows = {}
 for tr in transports:
     for t in tests:
         runs = []
+        if not os.path.exists(os.path.join(work, "%s_%s.1.json" % (tr, t))):
+            continue  # a test this transport does not run (rdma: no -b)
         for rep in range(1, repeat + 1):
             with open(os.path.join(work, "%s_%s.%d.json" % (tr, t, rep))) as f:
                 runs.append(json.load(f)["results"])
@@ -192,7 +219,7 @@ cols = ["transport", "test", "bytes", "iterations", "bw_peak_gbps", "bw_avg_gbps
         "msg_rate_mpps", "t_min_usec", "t_typical_usec", "t_avg_usec", "t_99_usec",
         "t_99_9_usec", "client_cpu_busy_pct", "client_cycles_per_byte",
         "server_cpu_busy_pct", "server_cycles_per_byte"]
-with open(os.path.join(out, "raw_kernel.csv"), "w") as f:
+with open(os.path.join(out, "bench.csv"), "w") as f:
     f.write(",".join(cols) + "\n")
     for (tr, t), rs in rows.items():
         for r in rs:
@@ -215,7 +242,7 @@ def size_label(b):
 # Throughput and %CPU against I/O size, as the seed paper's figures.
 for bw in [t for t in tests if "_bw" in t]:
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
-    for tr in transports:
+    for tr in [x for x in transports if (x, bw) in rows]:
         rs = rows[(tr, bw)]
         ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", label=label.get(tr, tr))
         ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o",
@@ -233,7 +260,7 @@ for bw in [t for t in tests if "_bw" in t]:
     ax2.set_ylim(0, 105)
     ax2.grid(True, which="both", alpha=0.3)
     ax2.legend(fontsize=7)
-    ticks = xs(rows[(transports[0], bw)])
+    ticks = xs(rows[[(x, bw) for x in transports if (x, bw) in rows][0]])
     ax2.set_xticks(ticks)
     ax2.set_xticklabels([size_label(b) for b in ticks])
     fig.tight_layout()
@@ -262,21 +289,26 @@ plt.close(fig)
 
 # Tables for the README: each transport against the baselines of the same run.
 def bw_table(t):
-    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
+    trs = [tr for tr in transports if (tr, t) in rows]
+    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in trs}
     hdr = "| bytes | " + " | ".join("%s Gbit/s avg / peak | %s CPU%% client/server | %s cyc/B"
-                                   % (tr, tr, tr) for tr in transports) + " |"
-    if "raw" in transports and "ktcp" in transports:
+                                   % (tr, tr, tr) for tr in trs) + " |"
+    if "raw" in trs and "rdma" in trs:
+        hdr += " rdma / raw (avg) |"
+    if "raw" in trs and "ktcp" in trs:
         hdr += " ktcp / raw (avg) |"
     lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
-    for b in sorted(rs[transports[0]]):
+    for b in sorted(rs[trs[0]]):
         cells = []
-        for tr in transports:
+        for tr in trs:
             r = rs[tr][b]
             cells += ["%.2f / %.2f" % (r["bw_avg_Gbps"], r.get("bw_peak_Gbps", 0)),
                       "%.0f / %.0f" % (r["cpu_busy_pct"], r["peer_cpu_busy_pct"]),
                       "%.2f" % r["cycles_per_byte"]]
         line = "| %d | " % b + " | ".join(cells) + " |"
-        if "raw" in transports and "ktcp" in transports:
+        if "raw" in trs and "rdma" in trs:
+            line += " %.2f |" % (rs["rdma"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
+        if "raw" in trs and "ktcp" in trs:
             line += " %.2f |" % (rs["ktcp"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
         lines.append(line)
     return "\n".join(lines)
@@ -285,6 +317,8 @@ def lat_table(t):
     rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
     hdr = "| bytes | " + " | ".join("%s t_typical | %s 99%%" % (tr, tr)
                                    for tr in transports) + " |"
+    if "raw" in transports and "rdma" in transports:
+        hdr += " rdma / raw |"
     if "raw" in transports and "ktcp" in transports:
         hdr += " ktcp / raw |"
     lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
@@ -294,6 +328,9 @@ def lat_table(t):
             r = rs[tr][b]
             cells += ["%.2f" % r["t_typical_usec"], "%.2f" % r["t_99_usec"]]
         line = "| %d | " % b + " | ".join(cells) + " |"
+        if "raw" in transports and "rdma" in transports:
+            line += " %.1f |" % (rs["rdma"][b]["t_typical_usec"] /
+                                 rs["raw"][b]["t_typical_usec"])
         if "raw" in transports and "ktcp" in transports:
             line += " %.1f |" % (rs["ktcp"][b]["t_typical_usec"] /
                                  rs["raw"][b]["t_typical_usec"])
@@ -306,47 +343,47 @@ with open(os.path.join(work, "tables.md"), "w") as f:
         f.write((bw_table(t) if "_bw" in t else lat_table(t)) + "\n")
 EOF
 
-"$PY" - "$OUT/raw_kernel.csv" >"$WORK/summary.txt" <<'EOF'
+"$PY" - "$OUT/bench.csv" >"$WORK/summary.txt" <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
+name = {"rdma": "iWARP RDMA", "raw": "raw", "ktcp": "kernel TCP"}
+trs = [t for t in ("rdma", "raw", "ktcp") if any(r["transport"] == t for r in rows)]
 def get(tr, t, b, k):
     for r in rows:
         if r["transport"] == tr and r["test"] == t and int(r["bytes"]) == b:
             return float(r[k])
-for b in (64, 65536):
-    print("- write_lat %d B: raw %.2f us, kernel TCP %.2f us (half round trip, median)"
-          % (b, get("raw", "write_lat", b, "t_typical_usec"),
-             get("ktcp", "write_lat", b, "t_typical_usec")))
-for b in (64, 65536, 262144):
-    print("- write_bw %d B: raw %.2f Gbit/s (peak %.2f) at %.0f%% CPU, %.2f cycles/B; "
-          "kernel TCP %.2f Gbit/s (peak %.2f) at %.0f%% CPU, %.2f cycles/B"
-          % (b, get("raw", "write_bw", b, "bw_avg_gbps"),
-             get("raw", "write_bw", b, "bw_peak_gbps"),
-             get("raw", "write_bw", b, "client_cpu_busy_pct"),
-             get("raw", "write_bw", b, "client_cycles_per_byte"),
-             get("ktcp", "write_bw", b, "bw_avg_gbps"),
-             get("ktcp", "write_bw", b, "bw_peak_gbps"),
-             get("ktcp", "write_bw", b, "client_cpu_busy_pct"),
-             get("ktcp", "write_bw", b, "client_cycles_per_byte")))
+    return None
+for t in ("write_lat", "read_lat", "send_lat"):
+    for b in (64, 65536):
+        print("- %s %d B: %s (t_typical usec, %s)" % (t, b, ", ".join(
+            "%s %.2f" % (name[tr], get(tr, t, b, "t_typical_usec")) for tr in trs),
+            "whole round trip" if t == "read_lat" else "half round trip"))
+for t in ("write_bw", "read_bw", "send_bw"):
+    for b in (64, 65536, 262144):
+        print("- %s %d B: %s" % (t, b, "; ".join(
+            "%s %.2f Gbit/s (peak %.2f) at %.0f%% CPU, %.2f cycles/B"
+            % (name[tr], get(tr, t, b, "bw_avg_gbps"), get(tr, t, b, "bw_peak_gbps"),
+               get(tr, t, b, "client_cpu_busy_pct"), get(tr, t, b, "client_cycles_per_byte"))
+            for tr in trs)))
 EOF
 
 {
 cat <<EOF
 # Benchmarks
 
-The first numbers of the project: the two baselines every iWARP number is
-measured against, in the same run, on the same machine. The RDMA curves join
-these tables once librte_iwarp's verbs API runs (\`iwarp-perf\` gets an RDMA
-transport; \`scripts/bench.sh\` a third entry in \`TRANSPORTS\`).
+iWARP RDMA over librte_iwarp (user-space TCP, MPA, DDP, RDMAP on DPDK)
+against its two baselines, in the same run, on the same machine: the bare
+link it runs on (raw L2 frames over the same net_memif pair) and the Linux
+kernel's TCP over a veth pair. Transports: ${TRANSPORTS}.
 
 Produced by \`make bench\` (\`scripts/bench.sh $(basename "$BUILD")$([ $QUICK = 1 ] && echo " --quick")\`)
-in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
+in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
 
 ## Machine
 
 - CPU: ${MODEL}, ${CORES} cores (a VM)
 - Kernel: ${KERNEL}
-- DPDK: ${DPDK} (Debian package), EAL with --no-huge
+- DPDK: ${DPDK} (Debian package), EAL memory: ${EAL_MEM:---no-huge -m 256}
 - Date: ${DATE}, commit ${COMMIT}
 - Load average before / after the run: ${LOAD0} / ${LOAD1}. The machine was
   shared with other jobs during this run: expect noise, especially in the
@@ -372,6 +409,16 @@ in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
   last credit (one every 64 messages). write and send are the same pattern
   here (there is no remote memory without RDMA); read is a request answered
   by an N-byte message, -o 16 requests in flight.
+- **rdma**: \`iwarp-perf --rdma\`: librte_iwarp (one inline-mode engine per
+  process, polled by the test's thread) on the same net_memif pair, cores and
+  1500-byte MTU as raw (net_memif with bsize=16384 so that a frame fits one
+  buffer); server 10.77.0.1, client 10.77.0.2, MPA v2 with CRC32c.
+  Patterns as perftest: write_lat a ping-pong of WRITEs polling the last
+  byte, send_lat a SEND/RECV ping-pong, read_lat one READ round trip; BW:
+  -t 128 WRs in flight (read: the ORD, 16), signalled every 64; send_bw is
+  credited by the receiver's posted receives (at most -r 64). A WRITE or
+  SEND completes when TCP has it acknowledged, a READ when its response is
+  placed. No write_bw_bidir (no -b).
 - **kernel TCP**: blocking sockets with TCP_NODELAY, one send() per message,
   between two network namespaces joined by a veth pair with MTU 1500 (not
   loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
@@ -384,7 +431,7 @@ in ${ELAPSED} s. Raw data: [raw_kernel.csv](raw_kernel.csv).
 - Bandwidth: perftest's BW average (bytes over the time from the first post to
   the receiver's final report) in Gbit/s (10^9 bit/s); latency: t_typical is
   the median, half the round trip (read: the whole round trip, as perftest).
-- %CPU: raw: the busy share of the polling core, cycles of poll iterations
+- %CPU: raw and rdma: the busy share of the polling core, cycles of poll iterations
   that moved something over all cycles (rte_rdtsc); kernel TCP: the thread's
   CPU time (user + system) over wall time; softirq work the kernel does in the
   thread's context counts, work done in ksoftirqd or on the other core does
@@ -430,6 +477,6 @@ EOF
 } >"$OUT/README.md"
 
 echo
-echo "bench.sh: ${ELAPSED} s; wrote $OUT/raw_kernel.csv, $OUT/*.png, $OUT/README.md"
+echo "bench.sh: ${ELAPSED} s; wrote $OUT/bench.csv, $OUT/*.png, $OUT/README.md"
 echo "summary:"
 cat "$WORK/summary.txt"
