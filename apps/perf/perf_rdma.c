@@ -14,8 +14,10 @@
  * number of receives it has posted into the sender's credit word (an iWARP
  * SEND without a posted receive ends the connection).
  *
- * CPU: busy = the cycles of poll iterations that progressed the engine,
- * reaped a completion or posted work, over all cycles of the pattern.
+ * CPU: busy = the cycles of poll iterations in which the engine moved an
+ * FPDU (its counters), a completion was reaped or work was posted, over all
+ * cycles of the pattern. One CQ takes sends and receives, so an iteration
+ * progresses the engine once (rte_iwarp_poll_cq() in inline mode).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -68,7 +70,7 @@ struct rd {
 	struct iw_port *port;
 	struct rte_iwarp_dev *dev;
 	struct rte_iwarp_pd *pd;
-	struct rte_iwarp_cq *cq, *rcq;
+	struct rte_iwarp_cq *cq;  /* sends and receives */
 	struct rte_iwarp_qp *qp;
 	struct rte_iwarp_mr *mr;
 	struct rte_iwarp_cm_id *lid, *id;
@@ -80,6 +82,7 @@ struct rd {
 	uint64_t seq_out, seq_in;
 	uint64_t hz, timeout;
 	uint64_t busy;
+	uint64_t fpdus;           /* the engine's FPDU counters at the last step */
 	bool disconnected;
 	/* the pattern */
 	uint64_t issued, done, credited;
@@ -113,16 +116,22 @@ rd_ip(const char *s, rte_be32_t def)
 	return a.s_addr;
 }
 
-/* One poll iteration: progress the engine, reap send completions. */
+/*
+ * One poll iteration: rte_iwarp_poll_cq() progresses the engine once (inline
+ * mode) and reaps the completions of the one CQ (sends and receives). The
+ * iteration did work when it reaped a completion or the engine moved an
+ * FPDU (its counters).
+ */
 static int
 rd_step(struct rd *r, struct rte_iwarp_wc *wc, int *nwc)
 {
-	int w = rte_iwarp_dev_poll(r->dev);
+	struct rte_iwarp_dev_stats st;
 	int n = rte_iwarp_poll_cq(r->cq, RD_WC_BURST, wc);
+	uint64_t fpdus;
 	int i;
 
 	if (n < 0) {
-		perf_error("send CQ: %s", strerror(-n));
+		perf_error("CQ: %s", strerror(-n));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -132,11 +141,27 @@ rd_step(struct rd *r, struct rte_iwarp_wc *wc, int *nwc)
 				   rte_iwarp_wc_status_str(wc[i].status), r->done, r->issued);
 			return -1;
 		}
-		if (wc[i].wr_id == RD_WRID_CREDIT)
+		if (wc[i].opcode == RTE_IWARP_WC_RECV)
+			r->credited++;
+		else if (wc[i].wr_id == RD_WRID_CREDIT)
 			r->credit_busy = false;
 	}
 	*nwc = n;
-	return w > 0 || n > 0;
+	rte_iwarp_dev_stats_get(r->dev, &st);
+	fpdus = st.tx_fpdus + st.rx_fpdus;
+	if (fpdus != r->fpdus) {
+		r->fpdus = fpdus;
+		return 1;
+	}
+	return n > 0;
+}
+
+/* Is this a completion of the pattern's own send queue work? */
+static bool
+rd_data_wc(const struct rte_iwarp_wc *wc)
+{
+	return wc->opcode != RTE_IWARP_WC_RECV && wc->wr_id != RD_WRID_CTL &&
+		wc->wr_id != RD_WRID_CREDIT;
 }
 
 /* The peer went away? Reports it (once) as the error. */
@@ -214,7 +239,7 @@ rd_ctl_send(struct rd *r, const struct perf_ctl *c)
 		if (rd_step(r, wc, &n) < 0)
 			return -1;
 		for (i = 0; i < n; i++)
-			if (wc[i].wr_id == RD_WRID_CTL)
+			if (wc[i].opcode != RTE_IWARP_WC_RECV && wc[i].wr_id == RD_WRID_CTL)
 				return 0;
 		if (rte_rdtsc() > end) {
 			perf_error("a control record did not leave in %u s", r->p->timeout_s);
@@ -318,7 +343,7 @@ rd_bw(struct rd *r, uint32_t size, uint64_t n, uint32_t credit0)
 			return -1;
 		now = rte_rdtsc();
 		for (i = 0; i < nwc; i++) {
-			if (wc[i].wr_id >= n)
+			if (!rd_data_wc(&wc[i]) || wc[i].wr_id >= n)
 				continue;
 			for (k = r->done; k <= wc[i].wr_id; k++)
 				r->completed[k] = now;
@@ -377,14 +402,15 @@ rd_wait_byte(struct rd *r, uint32_t size, uint8_t v)
 	volatile uint8_t *b = rd_rbuf(r) + size - 1;
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	uint64_t last = rte_rdtsc(), t0;
-	int nwc, w;
+	int nwc, w, i;
 
 	while (*b != v) {
 		t0 = rte_rdtsc();
 		w = rd_step(r, wc, &nwc);
 		if (w < 0)
 			return -1;
-		r->done += (uint64_t)nwc;
+		for (i = 0; i < nwc; i++)
+			r->done += rd_data_wc(&wc[i]);
 		if (w > 0) {
 			r->busy += rte_rdtsc() - t0;
 			last = t0;
@@ -395,13 +421,13 @@ rd_wait_byte(struct rd *r, uint32_t size, uint8_t v)
 	return 0;
 }
 
-/* Wait for a completion on cq (the send CQ when rcq is false). */
+/* Wait until want receives (rcq) or send queue completions have arrived. */
 static int
 rd_wait_wc(struct rd *r, bool rcq, uint64_t want)
 {
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	uint64_t last = rte_rdtsc(), t0;
-	int nwc, w, n, i;
+	int nwc, w, i;
 
 	while ((rcq ? r->credited : r->done) < want) {
 		t0 = rte_rdtsc();
@@ -409,22 +435,8 @@ rd_wait_wc(struct rd *r, bool rcq, uint64_t want)
 		if (w < 0)
 			return -1;
 		for (i = 0; i < nwc; i++)
-			if (wc[i].wr_id != RD_WRID_CREDIT && wc[i].wr_id != RD_WRID_CTL)
-				r->done++;
-		n = rte_iwarp_poll_cq(r->rcq, RD_WC_BURST, wc);
-		if (n < 0) {
-			perf_error("receive CQ: %s", strerror(-n));
-			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			if (wc[i].status != RTE_IWARP_WC_SUCCESS) {
-				perf_error("receive %" PRIu64 " failed: %s", r->credited,
-					   rte_iwarp_wc_status_str(wc[i].status));
-				return -1;
-			}
-			r->credited++;
-		}
-		if (w > 0 || n > 0) {
+			r->done += rd_data_wc(&wc[i]);
+		if (w > 0) {
 			r->busy += rte_rdtsc() - t0;
 			last = t0;
 		} else if (rd_stalled(r, last) < 0) {
@@ -457,7 +469,7 @@ rd_lat(struct rd *r, uint32_t size, uint64_t n, bool client)
 	volatile uint8_t *last = rd_sbuf(r) + size - 1;
 	uint64_t i, t0;
 
-	r->issued = r->done = r->credited = 0;
+	/* the counters were reset before BEGIN: a receive may already be in */
 	for (i = 0; i < n; i++) {
 		switch (p->verb) {
 		case PERF_VERB_WRITE:
@@ -512,33 +524,21 @@ rd_sv_send_bw(struct rd *r, uint32_t size, uint64_t n, uint64_t posted)
 {
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	uint64_t *out = (uint64_t *)(r->mem + RD_CREDIT_OUT);
-	uint64_t last = rte_rdtsc(), t0;
-	int nwc, w, m, i;
+	uint64_t last = rte_rdtsc(), t0, seen;
+	int nwc, w;
 
-	r->credited = 0;
+	/* r->credited was reset before the receives were posted */
 	while (r->credited < n || r->credit_dirty || r->credit_busy) {
 		t0 = rte_rdtsc();
+		seen = r->credited;
 		w = rd_step(r, wc, &nwc);
 		if (w < 0)
 			return -1;
-		m = rte_iwarp_poll_cq(r->rcq, RD_WC_BURST, wc);
-		if (m < 0) {
-			perf_error("receive CQ: %s", strerror(-m));
-			return -1;
-		}
-		for (i = 0; i < m; i++) {
-			if (wc[i].status != RTE_IWARP_WC_SUCCESS) {
-				perf_error("receive %" PRIu64 " failed: %s", r->credited,
-					   rte_iwarp_wc_status_str(wc[i].status));
+		for (; seen < r->credited && posted < n; seen++) {
+			if (rd_post_recv(r, size) != 0)
 				return -1;
-			}
-			r->credited++;
-			if (posted < n) {
-				if (rd_post_recv(r, size) != 0)
-					return -1;
-				posted++;
-				r->credit_dirty = true;
-			}
+			posted++;
+			r->credit_dirty = true;
 		}
 		if (r->credit_dirty && !r->credit_busy) {
 			*out = posted;
@@ -548,7 +548,7 @@ rd_sv_send_bw(struct rd *r, uint32_t size, uint64_t n, uint64_t posted)
 			r->credit_dirty = false;
 			w = 1;
 		}
-		if (w > 0 || m > 0) {
+		if (w > 0) {
 			r->busy += rte_rdtsc() - t0;
 			last = t0;
 		} else if (rd_stalled(r, last) < 0) {
@@ -574,6 +574,7 @@ rd_cl_size(struct rd *r, uint32_t size, uint64_t n, bool warm, struct perf_resul
 	memset(rd_rbuf(r), 0, size);
 	memset(rd_sbuf(r), 0, size);
 	*(volatile uint64_t *)(r->mem + RD_CREDIT_IN) = 0;
+	r->issued = r->done = r->credited = 0;
 	perf_ctl_init(&m, PERF_MSG_BEGIN, p, size);
 	m.count = rte_cpu_to_be_64(n);
 	m.window = rte_cpu_to_be_32(credit0);
@@ -797,14 +798,13 @@ rd_open(struct rd *r)
 	}
 	r->pd = rte_iwarp_alloc_pd(r->dev);
 	r->cq = rte_iwarp_create_cq(r->dev, RD_CQ_DEPTH, NULL);
-	r->rcq = rte_iwarp_create_cq(r->dev, RD_CQ_DEPTH, NULL);
-	if (r->pd == NULL || r->cq == NULL || r->rcq == NULL) {
+	if (r->pd == NULL || r->cq == NULL) {
 		perf_error("PD/CQ: %s", rte_strerror(rte_errno));
 		return -1;
 	}
 	memset(&qa, 0, sizeof(qa));
 	qa.send_cq = r->cq;
-	qa.recv_cq = r->rcq;
+	qa.recv_cq = r->cq;
 	qa.cap.max_send_wr = RTE_MAX(64u, rte_align32pow2(p->tx_depth + 8));
 	qa.cap.max_recv_wr = RTE_MAX(64u, rte_align32pow2(p->rx_depth + 1));
 	qa.cap.max_rd_atomic = RD_ORD;
