@@ -418,7 +418,9 @@ in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
   -t 128 WRs in flight (read: the ORD, 16), signalled every 64; send_bw is
   credited by the receiver's posted receives (at most -r 64). A WRITE or
   SEND completes when TCP has it acknowledged, a READ when its response is
-  placed. No write_bw_bidir (no -b).
+  placed. No write_bw_bidir (no -b). Its %CPU counts the poll iterations
+  in which the engine moved an FPDU, a completion was reaped or work was
+  posted (TCP ACK processing alone counts as idle).
 - **kernel TCP**: blocking sockets with TCP_NODELAY, one send() per message,
   between two network namespaces joined by a veth pair with MTU 1500 (not
   loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
