@@ -524,17 +524,22 @@ rd_sv_send_bw(struct rd *r, uint32_t size, uint64_t n, uint64_t posted)
 {
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	uint64_t *out = (uint64_t *)(r->mem + RD_CREDIT_OUT);
-	uint64_t last = rte_rdtsc(), t0, seen;
+	uint64_t last = rte_rdtsc(), t0, seen = 0;
 	int nwc, w;
 
-	/* r->credited was reset before the receives were posted */
+	/*
+	 * r->credited was reset before the receives were posted; receives may
+	 * have completed already (while BEGIN_ACK waited for its completion):
+	 * every one since the reset gets its replacement here.
+	 */
 	while (r->credited < n || r->credit_dirty || r->credit_busy) {
 		t0 = rte_rdtsc();
-		seen = r->credited;
 		w = rd_step(r, wc, &nwc);
 		if (w < 0)
 			return -1;
-		for (; seen < r->credited && posted < n; seen++) {
+		for (; seen < r->credited; seen++) {
+			if (posted >= n)
+				continue;
 			if (rd_post_recv(r, size) != 0)
 				return -1;
 			posted++;
