@@ -254,9 +254,10 @@ rd_ctl_recv(struct rd *r, struct perf_ctl *c, const char *what)
 {
 	volatile struct rd_slot *s = (volatile struct rd_slot *)(r->mem + RD_CTL_IN);
 	struct rte_iwarp_wc wc[RD_WC_BURST];
-	uint64_t end = rte_rdtsc() + r->timeout, k = 0;
-	int n;
+	uint64_t end = rte_rdtsc() + r->timeout, k = 0, t0;
+	int n, w;
 
+	/* a passive side (write_bw, read_bw server) spends its pattern here: count it */
 	for (;;) {
 		if (rte_be_to_cpu_64(s->seq) > r->seq_in) {
 			r->seq_in = rte_be_to_cpu_64(s->seq);
@@ -267,8 +268,12 @@ rd_ctl_recv(struct rd *r, struct perf_ctl *c, const char *what)
 			}
 			return 0;
 		}
-		if (rd_step(r, wc, &n) < 0)
+		t0 = rte_rdtsc();
+		w = rd_step(r, wc, &n);
+		if (w < 0)
 			return -1;
+		if (w > 0)
+			r->busy += rte_rdtsc() - t0;
 		if ((++k & 1023) == 0 && rd_check_cm(r) < 0)
 			return -1;
 		if (rte_rdtsc() > end) {
@@ -571,7 +576,7 @@ rd_cl_size(struct rd *r, uint32_t size, uint64_t n, bool warm, struct perf_resul
 	const struct perf_params *p = r->p;
 	uint32_t credit0 = (uint32_t)RTE_MIN((uint64_t)RTE_MAX(1u, p->rx_depth), n);
 	struct perf_ctl m;
-	uint64_t t0, t1, got;
+	uint64_t t0, t1, got, busy;
 	int rc;
 
 	if (rd_grow(r, n) < 0)
@@ -599,6 +604,7 @@ rd_cl_size(struct rd *r, uint32_t size, uint64_t n, bool warm, struct perf_resul
 	else
 		rc = rd_lat(r, size, n, true);
 	t1 = rte_rdtsc();
+	busy = r->busy;
 	if (rc < 0)
 		return -1;
 	perf_ctl_init(&m, PERF_MSG_END, p, size);
@@ -615,7 +621,7 @@ rd_cl_size(struct rd *r, uint32_t size, uint64_t n, bool warm, struct perf_resul
 	res->iters = n;
 	res->rtt_factor = p->verb == PERF_VERB_READ ? 1 : 2;
 	res->bytes = n * size;
-	res->cpu.busy = r->busy;
+	res->cpu.busy = busy;
 	res->cpu.total = t1 - t0;
 	res->t_start = t0;
 	res->t_end = t1;
