@@ -77,7 +77,8 @@ open_port(struct rping_app *a)
 			break;
 		}
 		if (pc.port_id < 0) {
-			rping_error("no DPDK port: give one with --vdev/-a before '--' or --dev NAME");
+			rping_error("no DPDK port: give one with --vdev/-a before '--' or "
+				    "--dev NAME");
 			return -1;
 		}
 		if (rte_eth_dev_get_name_by_port((uint16_t)pc.port_id, name) != 0)

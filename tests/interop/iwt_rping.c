@@ -49,7 +49,8 @@ iwt_rping_check_lines(const char *out, const char *prefix, uint32_t count, uint3
 		nl = strchr(line, '\n');
 		if (nl == NULL)
 			nl = line + strlen(line);
-		if (strncmp(line, prefix, plen) == 0 && strncmp(line + plen, "rdma-ping-", 10) == 0) {
+		if (strncmp(line, prefix, plen) == 0 &&
+		    strncmp(line + plen, "rdma-ping-", 10) == 0) {
 			iwt_rping_text(n, size, want);
 			if ((size_t)(nl - line) != plen + strlen(want) ||
 			    strncmp(line + plen, want, strlen(want)) != 0) {

@@ -215,7 +215,8 @@ iwt_siw_ep_event(struct iwt_siw_ep *e, enum rte_iwarp_cm_event_type type,
 		if (ev->event == type)
 			return 0;
 		IWT_LOG("event %s (status %d) while waiting for %s",
-			rte_iwarp_cm_event_str(ev->event), ev->status, rte_iwarp_cm_event_str(type));
+			rte_iwarp_cm_event_str(ev->event), ev->status,
+			rte_iwarp_cm_event_str(type));
 		rte_iwarp_cm_ack_event(ev);
 	}
 	return -ETIMEDOUT;

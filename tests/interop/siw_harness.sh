@@ -71,7 +71,16 @@ rping)
 	;;
 capture)
 	shift
-	"$SIWPEER" capture "$@" >/dev/null 2>&1
+	"$SIWPEER" capture "$@" >/dev/null 2>&1 || exit 1
+	if [ "$1" = start ]; then
+		# tcpdump may take more than siw-peer's 1 s to attach on a loaded machine
+		log=${SIWPEER_DIR:-/var/tmp/siw-peer}/run/cap.log
+		for _ in $(seq 100); do
+			grep -q 'listening on' "$log" 2>/dev/null && exit 0
+			sleep 0.1
+		done
+		echo "capture: tcpdump not listening after 10 s" >&2; exit 1
+	fi
 	;;
 check)
 	f=$2 crc=$3

@@ -42,7 +42,8 @@ IWT_CASE(rping_memif_two_processes_verify)
 			 runs[k].verbose ? "-v" : "-d", runs[k].size,
 			 strstr(runs[k].flags, "--p2p") ? "--p2p" : "");
 		snprintf(c, sizeof(c), "%s " IWT_RPING_EAL " -l 1 --file-prefix=iwtrpc%d "
-			 "--vdev=net_memif0,role=client,socket=%s -- -c -a 10.66.0.1 --ip 10.66.0.2 "
+			 "--vdev=net_memif0,role=client,socket=%s -- -c -a 10.66.0.1 "
+			 "--ip 10.66.0.2 "
 			 "-V %s %s", iwt_rping_bin(), (int)getpid(), sock,
 			 runs[k].verbose ? "-v" : "", runs[k].flags);
 		IWT_RUN(iwt_rping_pair(s, c, 120, false, &srv, &cli));

@@ -98,8 +98,10 @@ IWT_CASE(rping_veth_namespaces_verify)
 		    "ip -n iwtrva link set iwtrva0 up && ip -n iwtrvb link set iwtrvb0 up && "
 		    "ip netns exec iwtrva ethtool -K iwtrva0 tx off >/dev/null && "
 		    "ip netns exec iwtrvb ethtool -K iwtrvb0 tx off >/dev/null && "
-		    "ip netns exec iwtrva sh -c 'echo 1 > /sys/class/net/iwtrva0/queues/rx-0/rps_cpus' && "
-		    "ip netns exec iwtrvb sh -c 'echo 1 > /sys/class/net/iwtrvb0/queues/rx-0/rps_cpus'");
+		    "ip netns exec iwtrva sh -c "
+		    "'echo 1 > /sys/class/net/iwtrva0/queues/rx-0/rps_cpus' && "
+		    "ip netns exec iwtrvb sh -c "
+		    "'echo 1 > /sys/class/net/iwtrvb0/queues/rx-0/rps_cpus'");
 	if (rc != 0) {
 		iwt_sh_quiet("ip netns del iwtrva");
 		iwt_sh_quiet("ip netns del iwtrvb");

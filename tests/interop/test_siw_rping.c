@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * iwarp-rping against Linux soft-iWARP's rping (rdma-core) in siw-peer's
- * guest, both directions: -V, 1,000 pings of 64 B and of 64 KiB - 2 (BIG), CRC off and on (siw's mpa_crc_required), peer-to-peer RTR off and
- * on (siw's peer_to_peer); each step's capture decodes in tshark with the MPA
- * handshake, no malformed frame and every CRC good.
+ * guest, both directions: -V, 1,000 pings of 64 B and of 64 KiB - 2 (BIG),
+ * CRC off and on (siw's mpa_crc_required), peer-to-peer RTR off and on (siw's
+ * peer_to_peer); each step's capture decodes in tshark with the MPA handshake,
+ * no malformed frame and every CRC good.
  *
  * Time: siw under TCG moves about 1 MB/s; see matrix() for the plan that keeps
  * the suite under 15 minutes.
  *
- * siw's faults steered around (shared/siw-peer/README.md): our client waits
- * IWT_SIW_FIRST_DELAY_MS after the MPA reply before its first SEND (siw's
- * race on a first FPDU right behind its reply); in peer-to-peer mode our
+ * siw's faults steered around (shared/siw-peer/README.md): our client's CM
+ * holds its first FPDU (the RTR included) IWT_SIW_FIRST_DELAY_MS after the MPA
+ * reply (siw's race on a first FPDU right behind its reply); in p2p mode our
  * stack always sends the RTR before anything else and never closes before it
  * (siw crashes when a p2p connection closes before its RTR).
  */
