@@ -7,8 +7,7 @@
  * iwarp-perf: perftest's tests and interface in one binary. This header holds
  * what the modules share: the parameters (perf_params.c), the results and their
  * report (perf_report.c), the CPU accounting (perf_cpu.c) and the transport
- * interface every variant implements (perf_raw.c, perf_ktcp.c; an RDMA
- * variant plugs in the same way once rdma/rte_iwarp.h is usable).
+ * interface every variant implements (perf_rdma.c, perf_raw.c, perf_ktcp.c).
  *
  * Errors end with exactly one line "iwarp-perf: error: <cause>" on stderr
  * (perf_error()) and a non-zero exit status; every wait is bounded.

@@ -3,10 +3,10 @@
  * iwarp-perf: perftest's write/read/send bandwidth and latency tests in one
  * binary, over a chosen transport (struct perf_transport):
  *
- *   iwarp-perf [EAL args --] TEST --raw|--kernel-tcp [perftest flags] [SERVER]
+ *   iwarp-perf [EAL args --] TEST --rdma|--raw|--kernel-tcp [perftest flags] [SERVER]
  *   iwarp_write_bw ...   (the test from the program name)
  *
- * EAL starts only for transports that need it (raw); kernel-tcp runs without
+ * EAL starts only for transports that need it (rdma, raw); kernel-tcp runs without
  * DPDK. Errors end with one line "iwarp-perf: error: <cause>" and a non-zero
  * exit status.
  */
