@@ -6,6 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk libnuma-dev
       libpcap-dev iproute2 iputils-ping ethtool iptables nftables tshark clang socat tcpdump
+      librdmacm-dev
       libclang-rt-14-dev python3 python3-matplotlib valgrind)
 
 missing=()

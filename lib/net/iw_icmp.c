@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "iw_cksum.h"
 #include "iw_net.h"
 #include "iw_net_pvt.h"
 
@@ -32,7 +33,7 @@ iw_icmp_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	uint16_t ck;
 
 	if (unlikely(len < sizeof(*icmp) || rte_pktmbuf_data_len(m) < sizeof(*icmp) ||
-		     rte_raw_cksum_mbuf(m, 0, len, &ck) != 0 || ck != 0xffff))
+		     iw_cksum_mbuf(m, 0, len, &ck) != 0 || ck != 0xffff))
 		goto bad;
 	icmp = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
 	switch (icmp->icmp_type) {
@@ -42,7 +43,7 @@ iw_icmp_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 		net->st.rx_icmp_echo++;
 		icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 		icmp->icmp_cksum = 0;
-		rte_raw_cksum_mbuf(m, 0, len, &ck);
+		iw_cksum_mbuf(m, 0, len, &ck);
 		icmp->icmp_cksum = (rte_be16_t)~ck;
 		iw_net_reuse_mbuf(m);
 		if (iw_net_output(net, m, src, IPPROTO_ICMP, 0) == 0)

@@ -17,6 +17,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "iw_cksum.h"
 #include "iw_net.h"
 #include "iw_net_pvt.h"
 
@@ -118,7 +119,7 @@ l4_cksum(struct iw_net *net, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint8_
 		ck = rte_ipv4_phdr_cksum(ip, *ol);
 	} else {
 		memset(field, 0, sizeof(ck));
-		ck = rte_ipv4_udptcp_cksum_mbuf(m, ip, off);
+		ck = iw_ipv4_udptcp_cksum_mbuf(m, ip, off);
 	}
 	memcpy(field, &ck, sizeof(ck));
 	return 0;

@@ -19,6 +19,7 @@
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
 
+#include "iw_cksum.h"
 #include "iw_net.h"
 #include "iw_net_pvt.h"
 
@@ -330,7 +331,7 @@ gso_seg_cksum(struct iw_net *net, struct rte_mbuf *m, uint16_t l3_len)
 		ck = rte_ipv4_phdr_cksum(ip, ol);
 	} else {
 		memset(field, 0, sizeof(ck));
-		ck = rte_ipv4_udptcp_cksum_mbuf(m, ip, l4);
+		ck = iw_ipv4_udptcp_cksum_mbuf(m, ip, l4);
 	}
 	memcpy(field, &ck, sizeof(ck));
 	m->ol_flags = ol;

@@ -13,6 +13,7 @@
 
 #include <rte_ip.h>
 
+#include "iw_cksum.h"
 #include "tcp_pvt.h"
 
 
@@ -623,7 +624,7 @@ tcp_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	if ((tcp->hw_off & IW_OFF_RX_CKSUM) && ck == RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
 		/* checked by the port */
 	} else if (((tcp->hw_off & IW_OFF_RX_CKSUM) && ck == RTE_MBUF_F_RX_L4_CKSUM_BAD) ||
-		   rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, 0) != 0) {
+		   iw_ipv4_udptcp_cksum_mbuf_verify(m, ip, 0) != 0) {
 		tcp->st.rx_bad_cksum++;
 		goto drop;
 	}
