@@ -25,7 +25,7 @@ IWT_CASE(rping_memif_two_processes_verify)
 		bool verbose;
 	} runs[] = {
 		{ "-C 100", 100, 64, true },
-		{ "-C 30 -S 65534 --p2p", 30, 65534, false },
+		{ "-C 30 -S 65535 --p2p", 30, 65535, false },
 		{ "-C 40 -S 1000 --no-crc --rtr read --p2p", 40, 1000, true },
 	};
 	char s[1024], c[1024], sock[64];

@@ -110,12 +110,12 @@ IWT_CASE(rping_veth_namespaces_verify)
 	/* a persistent server (-P) serves two clients, one after the other */
 	snprintf(s, sizeof(s), "ip netns exec iwtrva %s " IWT_RPING_EAL " -l 0 "
 		 "--file-prefix=iwtrva%d --vdev=net_af_packet0,iface=iwtrva0 -- -s -P -v -V "
-		 "-S 65534 --ip 10.214.0.1/24", iwt_rping_bin(), (int)getpid());
+		 "-S 65535 --ip 10.214.0.1/24", iwt_rping_bin(), (int)getpid());
 	snprintf(c, sizeof(c), "ip netns exec iwtrvb sh -c '%s " IWT_RPING_EAL " -l 1 "
 		 "--file-prefix=iwtrvb%d --vdev=net_af_packet0,iface=iwtrvb0 -- -c -a 10.214.0.1 "
 		 "--ip 10.214.0.2/24 -v -V -C 100 && %s " IWT_RPING_EAL " -l 1 "
 		 "--file-prefix=iwtrvb%d --vdev=net_af_packet0,iface=iwtrvb0 -- -c -a 10.214.0.1 "
-		 "--ip 10.214.0.2/24 -V -C 40 -S 65534 --p2p'", iwt_rping_bin(), (int)getpid(),
+		 "--ip 10.214.0.2/24 -V -C 40 -S 65535 --p2p'", iwt_rping_bin(), (int)getpid(),
 		 iwt_rping_bin(), (int)getpid());
 	rc = iwt_rping_pair(s, c, 180, true, &srv, &cli);
 	iwt_sh_quiet("ip netns del iwtrva");

@@ -28,13 +28,11 @@
 #include "iwt_siw.h"
 
 /*
- * "64 KiB": rping takes at most 65535, but an odd size puts a segment at an odd
- * offset in our zero-copy TX chains, where DPDK 22.11's rte_raw_cksum_mbuf()
- * drops carries (it byte-swaps a 32-bit partial sum truncated to 16 bits) and
- * the TCP checksum comes out one off now and then: siw drops the segment and
- * the session stalls. 65534 keeps every segment even; see docs/interop.md.
+ * "64 KiB": rping's largest size, 65535. Its odd length puts a segment at an
+ * odd offset of our zero-copy TX chains; lib/net/iw_cksum.h sums those right
+ * where DPDK 22.11's rte_raw_cksum_mbuf() did not (siw dropped the segments).
  */
-#define BIG 65534u
+#define BIG 65535u
 
 struct step {
 	int crc, p2p;
