@@ -9,6 +9,7 @@
 #include <rte_mempool.h>
 
 #include "iwt.h"
+#include "iwt_wire.h"
 #include "iwt_eal.h"
 #include "iwt_tcp.h"
 
@@ -82,7 +83,7 @@ iwt_tcp_poll_until(struct iwt_tcp_pair *p, const volatile bool *flag, unsigned i
 int
 iwt_tcp_pair_close(struct iwt_tcp_pair *p)
 {
-	unsigned int i, avail[2];
+	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
 		iw_tcp_destroy(p->tcp[i]);
@@ -92,28 +93,7 @@ iwt_tcp_pair_close(struct iwt_tcp_pair *p)
 		iw_net_destroy(p->net[i]);
 		p->net[i] = NULL;
 	}
-	for (i = 0; i < 2; i++) {
-		struct rte_mbuf *pkts[32];
-		uint16_t n, k;
-
-		/* what is on the wire or held by the impairment stage */
-		if (p->port[i] != NULL)
-			iw_port_impair(p->port[i], 0, NULL);
-		while (p->port[i] != NULL && (n = iw_port_rx(p->port[i], 0, pkts, 32)) != 0)
-			for (k = 0; k < n; k++)
-				rte_pktmbuf_free(pkts[k]);
-	}
-	for (i = 0; i < 2; i++)
-		avail[i] = p->port[i] ? rte_mempool_avail_count(iw_port_pool(p->port[i], 0)) : 0;
-	for (i = 0; i < 2; i++)
-		iw_port_close(p->port[i]);
-	for (i = 0; i < 2; i++)
-		if (avail[i] != p->pool_full[i]) {
-			IWT_LOG("end %u: %u mbufs of %u back in the pool", i, avail[i],
-				p->pool_full[i]);
-			return IWT_FAIL;
-		}
-	return IWT_PASS;
+	return iwt_wire_close_check(p->port, p->pool_full);
 }
 
 void

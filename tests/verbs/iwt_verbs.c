@@ -9,6 +9,7 @@
 #include <rte_mempool.h>
 
 #include "iwt.h"
+#include "iwt_wire.h"
 #include "iwt_eal.h"
 #include "iwt_verbs.h"
 
@@ -181,33 +182,13 @@ iwt_vpair_connect(struct iwt_vpair *p, struct rte_iwarp_qp *a, struct rte_iwarp_
 int
 iwt_vpair_close(struct iwt_vpair *p)
 {
-	unsigned int avail[2];
 	int i;
 
 	for (i = 0; i < 2; i++) {
 		rte_iwarp_dev_close(p->dev[i]);
 		p->dev[i] = NULL;
 	}
-	for (i = 0; i < 2; i++) {
-		struct rte_mbuf *pkts[32];
-		uint16_t n, k;
-
-		/* what is still on the wire */
-		while (p->port[i] != NULL && (n = iw_port_rx(p->port[i], 0, pkts, 32)) != 0)
-			for (k = 0; k < n; k++)
-				rte_pktmbuf_free(pkts[k]);
-	}
-	for (i = 0; i < 2; i++)
-		avail[i] = p->port[i] ? rte_mempool_avail_count(iw_port_pool(p->port[i], 0)) : 0;
-	for (i = 0; i < 2; i++)
-		iw_port_close(p->port[i]);
-	for (i = 0; i < 2; i++)
-		if (avail[i] != p->pool_full[i]) {
-			IWT_LOG("end %d: %u mbufs of %u back in the pool", i, avail[i],
-				p->pool_full[i]);
-			return IWT_FAIL;
-		}
-	return IWT_PASS;
+	return iwt_wire_close_check(p->port, p->pool_full);
 }
 
 int
