@@ -320,6 +320,38 @@ rd_stalled(struct rd *r, uint64_t last)
 
 /* ---- the patterns ---- */
 
+/*
+ * Busy accounting of one poll iteration that started at t0: an iteration
+ * that did work (w > 0) counts as busy; an idle one checks for a stall.
+ * @return 0, or -1 when the peer has been silent too long.
+ */
+static int
+rd_account(struct rd *r, int w, uint64_t t0, uint64_t *last)
+{
+	if (w > 0) {
+		r->busy += rte_rdtsc() - t0;
+		*last = t0;
+		return 0;
+	}
+	return rd_stalled(r, *last) < 0 ? -1 : 0;
+}
+
+/* One iteration of a wait: progress the engine, count data completions. */
+static int
+rd_wait_step(struct rd *r, uint64_t *last)
+{
+	struct rte_iwarp_wc wc[RD_WC_BURST];
+	uint64_t t0 = rte_rdtsc();
+	int nwc, w, i;
+
+	w = rd_step(r, wc, &nwc);
+	if (w < 0)
+		return -1;
+	for (i = 0; i < nwc; i++)
+		r->done += rd_data_wc(&wc[i]);
+	return rd_account(r, w, t0, last);
+}
+
 /* Client BW: -t in flight (READ: also the ORD), signalled every cq_mod, -l per post. */
 static int
 rd_bw(struct rd *r, uint32_t size, uint64_t n, uint32_t credit0)
@@ -390,12 +422,8 @@ rd_bw(struct rd *r, uint32_t size, uint64_t n, uint32_t credit0)
 				w = 1;
 			}
 		}
-		if (w > 0) {
-			r->busy += rte_rdtsc() - t0;
-			last = t0;
-		} else if (rd_stalled(r, last) < 0) {
+		if (rd_account(r, w, t0, &last) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -405,24 +433,11 @@ static int
 rd_wait_byte(struct rd *r, uint32_t size, uint8_t v)
 {
 	volatile uint8_t *b = rd_rbuf(r) + size - 1;
-	struct rte_iwarp_wc wc[RD_WC_BURST];
-	uint64_t last = rte_rdtsc(), t0;
-	int nwc, w, i;
+	uint64_t last = rte_rdtsc();
 
-	while (*b != v) {
-		t0 = rte_rdtsc();
-		w = rd_step(r, wc, &nwc);
-		if (w < 0)
+	while (*b != v)
+		if (rd_wait_step(r, &last) < 0)
 			return -1;
-		for (i = 0; i < nwc; i++)
-			r->done += rd_data_wc(&wc[i]);
-		if (w > 0) {
-			r->busy += rte_rdtsc() - t0;
-			last = t0;
-		} else if (rd_stalled(r, last) < 0) {
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -430,24 +445,11 @@ rd_wait_byte(struct rd *r, uint32_t size, uint8_t v)
 static int
 rd_wait_wc(struct rd *r, bool rcq, uint64_t want)
 {
-	struct rte_iwarp_wc wc[RD_WC_BURST];
-	uint64_t last = rte_rdtsc(), t0;
-	int nwc, w, i;
+	uint64_t last = rte_rdtsc();
 
-	while ((rcq ? r->credited : r->done) < want) {
-		t0 = rte_rdtsc();
-		w = rd_step(r, wc, &nwc);
-		if (w < 0)
+	while ((rcq ? r->credited : r->done) < want)
+		if (rd_wait_step(r, &last) < 0)
 			return -1;
-		for (i = 0; i < nwc; i++)
-			r->done += rd_data_wc(&wc[i]);
-		if (w > 0) {
-			r->busy += rte_rdtsc() - t0;
-			last = t0;
-		} else if (rd_stalled(r, last) < 0) {
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -558,12 +560,8 @@ rd_sv_send_bw(struct rd *r, uint32_t size, uint64_t n, uint64_t posted)
 			r->credit_dirty = false;
 			w = 1;
 		}
-		if (w > 0) {
-			r->busy += rte_rdtsc() - t0;
-			last = t0;
-		} else if (rd_stalled(r, last) < 0) {
+		if (rd_account(r, w, t0, &last) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
