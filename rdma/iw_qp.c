@@ -312,13 +312,15 @@ post_one_send(struct rte_iwarp_qp *qp, const struct rte_iwarp_send_wr *wr)
 		}
 		break;
 	case RTE_IWARP_WR_RDMA_READ:
-		if (wr->num_sge != 1 || wr->wr.rdma.rkey == 0 || (wr->send_flags &
-				RTE_IWARP_SEND_INLINE))
+		/* the sink is an SGL: the request names its first SGE (STag and TO) */
+		if (wr->num_sge < 1 || (uint32_t)wr->num_sge > qp->max_send_sge ||
+				wr->wr.rdma.rkey == 0 || (wr->send_flags & RTE_IWARP_SEND_INLINE))
 			return -EINVAL;
-		rc = sge_resolve(qp, wr->sg_list, 1, IW_ACC_LOCAL_WRITE, iw_swqe_sge(w), &total);
+		rc = sge_resolve(qp, wr->sg_list, wr->num_sge, IW_ACC_LOCAL_WRITE,
+				 iw_swqe_sge(w), &total);
 		if (rc < 0)
 			return rc;
-		w->num_sge = 1;
+		w->num_sge = (uint8_t)wr->num_sge;
 		w->total = total;
 		w->aux_addr = wr->sg_list[0].addr;
 		w->rkey = wr->wr.rdma.rkey;

@@ -93,6 +93,40 @@ oldest_outstanding(struct rte_iwarp_qp *qp, bool read, uint32_t *idx)
 	return NULL;
 }
 
+/*
+ * The SGEs of a READ's sink SGL that [moff, moff + len) touches are still
+ * registered with local write access: they were checked at post time, this
+ * catches a region deregistered or invalidated while the READ was in flight.
+ */
+static enum iw_prot
+sgl_recheck(struct rte_iwarp_qp *qp, const struct iw_lsge *sg, uint32_t n, uint32_t moff,
+	    uint32_t len)
+{
+	const struct iw_stag_entry *e;
+	uint8_t *where;
+	enum iw_prot v;
+	uint32_t i, take;
+
+	for (i = 0; i < n && len > 0; i++) {
+		if (moff >= sg[i].len) {
+			moff -= sg[i].len;
+			continue;
+		}
+		take = RTE_MIN(sg[i].len - moff, len);
+		e = iw_stag_lookup(qp->dev->stags, sg[i].lkey);
+		if (e == NULL || sg[i].host < e->host)
+			return IW_PROT_INVALID_STAG;
+		v = iw_stag_check(qp->dev->stags, sg[i].lkey, qp->pd_handle, qp->qpn,
+				  IW_ACC_LOCAL_WRITE,
+				  e->va + (uint64_t)(sg[i].host - e->host) + moff, take, &where);
+		if (v != IW_PROT_OK)
+			return v;
+		len -= take;
+		moff = 0;
+	}
+	return IW_PROT_OK;
+}
+
 static int
 hdr_rtr(struct rte_iwarp_qp *qp, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c)
 {
@@ -163,8 +197,8 @@ on_hdr(void *ctx, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c
 		if (h->t.to < w->aux_addr || h->t.to - w->aux_addr + plen > w->total)
 			return refuse(c, IW_LAYER_DDP, IW_DDP_ET_TAGGED,
 				      IW_DDP_EC_T_BASE_BOUNDS);
-		v = iw_stag_check(t, h->t.stag, qp->pd_handle, qp->qpn, IW_ACC_LOCAL_WRITE,
-				  h->t.to, plen, &qp->rx_where);
+		qp->rx_moff = (uint32_t)(h->t.to - w->aux_addr);
+		v = sgl_recheck(qp, iw_swqe_sge(w), w->num_sge, qp->rx_moff, plen);
 		if (v != IW_PROT_OK)
 			return refuse_prot(c, v, IW_PROT_CTX_SINK);
 		qp->rx_swqe = idx;
@@ -259,14 +293,14 @@ on_hdr(void *ctx, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c
 	}
 }
 
-/* Copy into the receive entry's SGEs at message offset moff. */
+/* Copy into an SGL (a receive entry's or a READ's sink) at message offset moff. */
 static void
-scatter(struct iw_rwqe *rw, uint32_t moff, const uint8_t *data, uint32_t len)
+scatter(const struct iw_lsge *sg, uint32_t n, uint32_t moff, const uint8_t *data,
+	uint32_t len)
 {
-	struct iw_lsge *sg = iw_rwqe_sge(rw);
 	uint32_t i, take;
 
-	for (i = 0; i < rw->num_sge && len > 0; i++) {
+	for (i = 0; i < n && len > 0; i++) {
 		if (moff >= sg[i].len) {
 			moff -= sg[i].len;
 			continue;
@@ -284,16 +318,24 @@ on_data(void *ctx, const struct iw_hdr *h, uint32_t off, const uint8_t *data, ui
 	struct iw_term_cause *c)
 {
 	struct rte_iwarp_qp *qp = ctx;
+	struct iw_rwqe *rw;
+	struct iw_swqe *w;
 	uint32_t take;
 
 	RTE_SET_USED(c);
 	switch (qp->rxm) {
 	case IW_RXM_WRITE:
-	case IW_RXM_READ_RESP:
 		memcpy(qp->rx_where + off, data, len);
 		break;
+	case IW_RXM_READ_RESP:
+		if (qp->rx_swqe == UINT32_MAX)
+			break;
+		w = iw_sq_at(qp, qp->rx_swqe);
+		scatter(iw_swqe_sge(w), w->num_sge, qp->rx_moff + off, data, len);
+		break;
 	case IW_RXM_SEND:
-		scatter(rx_rwqe(qp), h->u.mo + off, data, len);
+		rw = rx_rwqe(qp);
+		scatter(iw_rwqe_sge(rw), rw->num_sge, h->u.mo + off, data, len);
 		break;
 	case IW_RXM_TERM:
 		take = RTE_MIN(len, (uint32_t)sizeof(qp->rx_term) - qp->rx_term_len);

@@ -233,6 +233,7 @@ struct rte_iwarp_qp {
 	struct iw_rq *rx_rq;
 	uint8_t *rx_where;        /* tagged: local address of the segment's first byte */
 	uint32_t rx_swqe;         /* READ_RESP / ATOMIC_RESP: SQ index */
+	uint32_t rx_moff;         /* READ_RESP: offset of the segment in the sink SGL */
 	struct iw_inbound rx_in;  /* READ_REQ / ATOMIC_REQ being received */
 	uint16_t rx_term_len;
 	uint8_t rx_term[64];

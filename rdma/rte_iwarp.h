@@ -481,7 +481,7 @@ enum rte_iwarp_wr_opcode {
 	RTE_IWARP_WR_RDMA_WRITE_WITH_IMM,  /**< WRITE then RFC 7306 Immediate Data */
 	RTE_IWARP_WR_SEND,                 /**< SEND, or SEND_SE with SOLICITED */
 	RTE_IWARP_WR_SEND_WITH_IMM,        /**< not supported by iWARP: -EOPNOTSUPP */
-	RTE_IWARP_WR_RDMA_READ,            /**< one SGE (iWARP's READ has one sink) */
+	RTE_IWARP_WR_RDMA_READ,            /**< into up to max_send_sge SGEs */
 	RTE_IWARP_WR_ATOMIC_CMP_AND_SWP,   /**< RFC 7306; one 8-byte SGE for the result */
 	RTE_IWARP_WR_ATOMIC_FETCH_AND_ADD, /**< RFC 7306; one 8-byte SGE for the result */
 	RTE_IWARP_WR_LOCAL_INV,

@@ -476,3 +476,115 @@ IWT_CASE(verbs_ring_flush_on_disconnect)
 	free(b);
 	return n;
 }
+
+#define RD_CANARY 0xa5
+#define RD_PAGE 4096
+
+/* Every byte of [from, to) of the sink still holds the canary. */
+static int
+rd_canary_between(const uint8_t *buf, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		IWT_ASSERT(buf[i] == RD_CANARY, "sink byte %zu outside the SGEs written", i);
+	return IWT_PASS;
+}
+
+IWT_CASE(verbs_ring_read_into_sgl)
+{
+	struct rte_iwarp_qp_cap cap = { .max_send_sge = 4, .max_recv_sge = 2 };
+	/* odd sizes and offsets, three of them across page boundaries, two MRs */
+	static const struct { size_t off; uint32_t len; int mr; } sge[4] = {
+		{ RD_PAGE - 5, 13, 0 },
+		{ 2 * RD_PAGE - 7, 4099, 0 },
+		{ 4 * RD_PAGE + 1, 1, 1 },
+		{ 5 * RD_PAGE - 3001, 6007, 1 },
+	};
+	struct rte_iwarp_send_wr wr, *bad;
+	struct rte_iwarp_mr *mr[2], *mro, *msrc;
+	struct rte_iwarp_sge sg[5];
+	struct rte_iwarp_wc wc[2];
+	struct iwt_gmem sink;
+	struct iwt_vpair p;
+	uint8_t *src = heap(1 << 16);
+	uint32_t total = 0, at = 0;
+	size_t last = 0;
+	int i, rc;
+
+	IWT_ASSERT(src != NULL, "memory");
+	IWT_ASSERT_EQ(iwt_gmem_alloc(&sink, 8 * RD_PAGE), 0, "guarded sink");
+	memset(sink.buf, RD_CANARY, sink.len);
+	IWT_ASSERT_EQ(iwt_vpair_open_connected(&p, "vrsgl", 64, &cap, &cap, NULL), 0, "connect");
+	/* the sink: two MRs with local write, and one read-only view of the first */
+	mr[0] = rte_iwarp_reg_mr(p.pd[0], sink.buf, 4 * RD_PAGE, RTE_IWARP_ACCESS_LOCAL_WRITE);
+	mr[1] = rte_iwarp_reg_mr(p.pd[0], sink.buf + 4 * RD_PAGE, 4 * RD_PAGE,
+				 RTE_IWARP_ACCESS_LOCAL_WRITE);
+	mro = rte_iwarp_reg_mr(p.pd[0], sink.buf, 4 * RD_PAGE, RTE_IWARP_ACCESS_REMOTE_READ);
+	msrc = rte_iwarp_reg_mr(p.pd[1], src, 1 << 16, RTE_IWARP_ACCESS_REMOTE_READ);
+	IWT_ASSERT(mr[0] != NULL && mr[1] != NULL && mro != NULL && msrc != NULL, "reg_mr");
+	iwt_vfill(src, 1 << 16, 77);
+	for (i = 0; i < 4; i++) {
+		sg[i] = (struct rte_iwarp_sge){ (uintptr_t)sink.buf + sge[i].off, sge[i].len,
+						mr[sge[i].mr]->lkey };
+		total += sge[i].len;
+	}
+
+	/* one READ of 10,120 bytes (several response segments) into 4 SGEs */
+	wr = (struct rte_iwarp_send_wr){ .wr_id = 1, .sg_list = sg, .num_sge = 4,
+		.opcode = RTE_IWARP_WR_RDMA_READ, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	wr.wr.rdma.rkey = msrc->rkey;
+	wr.wr.rdma.remote_addr = (uintptr_t)src + 333;
+	IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "READ into an SGL");
+	IWT_ASSERT_EQ(iwt_vpair_wc(&p, p.cq[0], wc, 1, 5000), 1, "READ completion");
+	IWT_ASSERT(wc[0].status == RTE_IWARP_WC_SUCCESS, "READ status %d", wc[0].status);
+	IWT_ASSERT(wc[0].opcode == RTE_IWARP_WC_RDMA_READ && wc[0].byte_len == total,
+		   "READ of %u bytes: byte_len %u", total, wc[0].byte_len);
+	for (i = 0; i < 4; i++) {
+		IWT_ASSERT(memcmp(sink.buf + sge[i].off, src + 333 + at, sge[i].len) == 0,
+			   "SGE %d holds source bytes [%u, %u)", i, at, at + sge[i].len);
+		IWT_RUN(rd_canary_between(sink.buf, last, sge[i].off));
+		at += sge[i].len;
+		last = sge[i].off + sge[i].len;
+	}
+	IWT_RUN(rd_canary_between(sink.buf, last, sink.len));
+
+	/* more SGEs than the QP's max_send_sge: refused at post */
+	sg[4] = sg[3];
+	wr.num_sge = 5;
+	bad = NULL;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(p.qp[0], &wr, &bad), -EINVAL, "5 SGEs > max 4");
+	IWT_ASSERT(bad == &wr, "bad_wr");
+
+	/* an SGE without local write access: refused at post, nothing placed */
+	memset(sink.buf, RD_CANARY, sink.len);
+	sg[1].lkey = mro->lkey;
+	wr.num_sge = 4;
+	bad = NULL;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(p.qp[0], &wr, &bad), -EINVAL,
+		      "SGE without local write");
+	IWT_ASSERT(bad == &wr, "bad_wr");
+	iwt_vpair_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(rte_iwarp_poll_cq(p.cq[0], 2, wc), 0, "no completion for a refused READ");
+	IWT_RUN(rd_canary_between(sink.buf, 0, sink.len));
+
+	/* the QP is still usable: the same READ with the right keys works */
+	sg[1].lkey = mr[0]->lkey;
+	wr.wr_id = 2;
+	IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "READ again");
+	IWT_ASSERT_EQ(iwt_vpair_wc(&p, p.cq[0], wc, 1, 5000), 1, "READ completion");
+	IWT_ASSERT(wc[0].status == RTE_IWARP_WC_SUCCESS && wc[0].wr_id == 2, "READ again");
+	IWT_ASSERT(memcmp(sink.buf + sge[3].off, src + 333 + total - sge[3].len,
+			  sge[3].len) == 0, "last SGE");
+
+	rte_iwarp_disconnect(p.id[0]);
+	iwt_vpair_poll_ms(&p, 20);
+	for (i = 0; i < 2; i++)
+		rte_iwarp_dereg_mr(mr[i]);
+	rte_iwarp_dereg_mr(mro);
+	rte_iwarp_dereg_mr(msrc);
+	rc = iwt_vpair_close(&p);
+	iwt_gmem_free(&sink);
+	free(src);
+	return rc;
+}
