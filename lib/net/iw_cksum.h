@@ -19,6 +19,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
@@ -28,6 +29,50 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * Ones' complement sum (RFC 1071) of len bytes, folded to 16 bits and not
+ * complemented: the value rte_raw_cksum() returns. It adds 64-bit words in
+ * two lanes and counts the carries out of each (2^64 = 1 modulo 0xffff), where
+ * DPDK 22.11 adds one 16-bit word at a time: 0.46 instead of 1.6 instructions
+ * per byte. On ports without checksum offload the software checksum was a
+ * fifth of the instructions of a 64 KiB RDMA WRITE (docs/design.md). The sum
+ * does not depend on the host's byte order; a tail of 1 to 7 bytes is
+ * zero-padded, as rte_raw_cksum() pads an odd byte.
+ */
+static inline uint16_t
+iw_raw_cksum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0, w[2];
+
+	for (; len >= sizeof(w); len -= sizeof(w), p += sizeof(w)) {
+		memcpy(w, p, sizeof(w));
+		s0 += w[0];
+		c0 += s0 < w[0];
+		s1 += w[1];
+		c1 += s1 < w[1];
+	}
+	s0 += s1;
+	c0 += c1 + (s0 < s1);
+	if (len >= 8) {
+		memcpy(w, p, 8);
+		s0 += w[0];
+		c0 += s0 < w[0];
+		len -= 8;
+		p += 8;
+	}
+	w[0] = 0;
+	memcpy(w, p, len);
+	s0 += w[0];
+	c0 += s0 < w[0];
+	s0 = (s0 & 0xffffffffu) + (s0 >> 32) + c0;
+	s0 = (s0 & 0xffffffffu) + (s0 >> 32);
+	s0 = (s0 & 0xffffu) + (s0 >> 16);
+	s0 = (s0 & 0xffffu) + (s0 >> 16);
+	s0 = (s0 & 0xffffu) + (s0 >> 16);
+	return (uint16_t)s0;
+}
 
 /**
  * Raw (not complemented) checksum of [off, off + len) of a chain.
@@ -42,7 +87,7 @@ iw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint16_t *ck
 	if (unlikely(off + len < off || off + len > rte_pktmbuf_pkt_len(m)))
 		return -1;
 	if (off + len <= rte_pktmbuf_data_len(m)) {
-		*cksum = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off), len);
+		*cksum = iw_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off), len);
 		return 0;
 	}
 	while (seg != NULL && off >= rte_pktmbuf_data_len(seg)) {
@@ -55,8 +100,7 @@ iw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint16_t *ck
 		if (unlikely(seg == NULL))
 			return -1;
 		seglen = RTE_MIN((uint32_t)rte_pktmbuf_data_len(seg) - off, len - done);
-		part = __rte_raw_cksum_reduce(__rte_raw_cksum(
-				rte_pktmbuf_mtod_offset(seg, const void *, off), seglen, 0));
+		part = iw_raw_cksum(rte_pktmbuf_mtod_offset(seg, const void *, off), seglen);
 		/* A segment that starts at an odd position sums swapped bytes. */
 		if (done & 1)
 			part = rte_bswap16((uint16_t)part);
