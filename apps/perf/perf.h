@@ -63,10 +63,10 @@ struct perf_params {
 	uint32_t size_min;        /**< --size_min: first size of -a */
 	uint32_t size_max;        /**< --size_max: last size of -a */
 	unsigned int duration;    /**< -D: seconds per size (0: use -n) */
-	unsigned int qps;         /**< -q: connections (1 only for now) */
+	unsigned int qps;         /**< -q: connections (BW; kernel-tcp, rdma) */
 	unsigned int tx_depth;    /**< -t: messages in flight (BW) */
 	unsigned int rx_depth;    /**< -r: receive burst (raw) */
-	unsigned int inline_size; /**< -I: accepted; no inline data in these transports */
+	unsigned int inline_size; /**< -I: rdma WRITE/SEND data inline up to this size */
 	bool bidir;               /**< -b: both directions at once */
 	bool no_peak;             /**< -N: skip the peak computation */
 	unsigned int post_list;   /**< -l: messages per post (TX burst) */
@@ -120,6 +120,12 @@ struct perf_result {
 	uint64_t t_start, t_end;  /**< TSC span of the measured phase */
 	uint64_t bytes;           /**< payload bytes moved this side (for cycles/byte) */
 	uint64_t peer_bytes;
+	/* rdma: how the work went out (JSON only; 0 when the transport has none) */
+	const uint64_t *qp_msgs;  /**< -q: messages completed per connection */
+	unsigned int nb_qps;      /**< entries of qp_msgs */
+	uint64_t posts;           /**< post calls of the pattern */
+	uint64_t wrs;             /**< work requests they carried */
+	uint64_t inline_wrs;      /**< of which inline (-I) */
 };
 
 /** Compute perftest's peak from per-message post and completion times. */

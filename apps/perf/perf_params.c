@@ -96,16 +96,21 @@ perf_usage(FILE *out)
 		"  -s, --size=N        message size (default %u BW, %u LAT)\n"
 		"  -n, --iters=N       iterations per size (default %u BW, %u LAT)\n"
 		"  -a, --all           sweep sizes 2 B .. 8 MiB (see --size_min/--size_max)\n"
-		"  -D, --duration=S    run each size for S seconds instead of -n\n"
-		"  -q, --qp=N          connections, kernel-tcp BW (give it to both sides):\n"
-		"                      one thread each; the CPU share then counts cores\n"
+		"  -D, --duration=S    run each size for S seconds instead of -n (rdma: a\n"
+		"                      warm-up of S/4, at most 2 s, is not counted; the row\n"
+		"                      has the iterations done, no peak)\n"
+		"  -q, --qp=N          connections, BW, kernel-tcp and rdma (give it to both\n"
+		"                      sides, at most 64): -n each; kernel-tcp runs one\n"
+		"                      thread each (the CPU share then counts cores), rdma\n"
+		"                      posts round robin on one engine; the row sums them\n"
 		"  -t, --tx-depth=N    messages in flight, BW (default %u)\n"
 		"  -r, --rx-depth=N    receive burst, raw; receives posted, rdma send_bw\n"
 		"                      (default %u)\n"
-		"  -I, --inline_size=N accepted; these transports have no inline data\n"
-		"  -b, --bidirectional both directions at once (write_bw, send_bw): BW and\n"
-		"                      MsgRate sum both directions, the peak adds the\n"
-		"                      incoming direction's average\n"
+		"  -I, --inline_size=N rdma WRITE and SEND: data up to N bytes goes inline\n"
+		"                      (copied when posted; the QP's cap, at most 912)\n"
+		"  -b, --bidirectional both directions at once (write_bw, send_bw; rdma also\n"
+		"                      read_bw): BW and MsgRate sum both directions, the\n"
+		"                      peak adds the incoming direction's average\n"
 		"  -N, --noPeak        do not compute the peak bandwidth\n"
 		"  -l, --post_list=N   rdma: work requests per post (at most 64); raw and\n"
 		"                      kernel-tcp post one message at a time (raw packs up\n"
@@ -493,9 +498,14 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 		perf_error("--ip: this side's address goes with --rdma");
 		return -1;
 	}
-	if (p->transport == PERF_TRANSPORT_RDMA && (p->bidir || p->duration != 0 ||
-						    p->qps != 1)) {
-		perf_error("--rdma: -b, -D and -q are not implemented (one QP, -n iterations)");
+	if (p->inline_size != 0 && p->transport != PERF_TRANSPORT_RDMA) {
+		perf_error("-I: inline data goes with --rdma (raw and kernel-tcp post no work "
+			   "requests)");
+		return -1;
+	}
+	if (p->inline_size != 0 && p->verb == PERF_VERB_READ) {
+		perf_error("-I: a READ request carries no data to put inline (write and send "
+			   "tests)");
 		return -1;
 	}
 	if (p->transport == PERF_TRANSPORT_KTCP && p->dev != NULL) {

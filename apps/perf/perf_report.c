@@ -39,7 +39,7 @@
 
 /* JSON rows kept for --out_json. */
 struct json_row {
-	char text[640];
+	char text[2048];
 };
 static struct json_row *json_rows;
 static unsigned int json_nb, json_cap;
@@ -182,12 +182,34 @@ json_add(const char *text)
 	return 0;
 }
 
+/*
+ * Append how the work went out (rdma): post calls, work requests, inline
+ * ones, and with -q the messages of each connection. @return the new length.
+ */
+static int
+json_work(char *row, size_t len, int n, const struct perf_result *r)
+{
+	unsigned int i;
+
+	if (n <= 0 || (size_t)n >= len)
+		return n;
+	if (r->posts != 0)
+		n += snprintf(row + n, len - (size_t)n, ", \"posts\": %" PRIu64 ", \"wrs\": %"
+			      PRIu64 ", \"inline_wrs\": %" PRIu64, r->posts, r->wrs,
+			      r->inline_wrs);
+	for (i = 0; i < r->nb_qps && (size_t)n < len; i++)
+		n += snprintf(row + n, len - (size_t)n, "%s%" PRIu64 "%s",
+			      i == 0 ? ", \"qp_messages\": [" : ", ", r->qp_msgs[i],
+			      i + 1 == r->nb_qps ? "]" : "");
+	return n;
+}
+
 int
 perf_report_line(const struct perf_params *p, const struct perf_result *r)
 {
 	double unit = p->report_gbits ? GBIT_PER_SEC : MB_PER_SEC;
 	double busy = perf_cpu_busy_pct(&r->cpu), cpb = cycles_per_byte(&r->cpu, r->bytes);
-	char row[640];
+	char row[sizeof(json_rows[0].text)];
 	struct lat_stats st;
 	int n;
 
@@ -223,6 +245,7 @@ perf_report_line(const struct perf_params *p, const struct perf_result *r)
 		printf(REPORT_EXT_CPU, busy, cpb);
 	fputc('\n', stdout);
 	fflush(stdout);
+	n = json_work(row, sizeof(row), n, r);
 	if (n > 0 && (size_t)n < sizeof(row))
 		snprintf(row + n, sizeof(row) - (size_t)n,
 			 ", \"cpu_busy_pct\": %.2f, \"cycles_per_byte\": %.3f, "

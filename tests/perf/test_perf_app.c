@@ -41,9 +41,10 @@ IWT_CASE(perf_bad_flags_one_line)
 	BAD("write_lat --rdma --raw", "choose one transport");
 	BAD("write_lat --rdma --ip 10.1.2", "--ip: '10.1.2' is not an IPv4 address");
 	BAD("write_lat --kernel-tcp --ip 10.1.2.3", "--ip: this side's address goes with --rdma");
-	BAD("write_bw --rdma -D 2", "--rdma: -b, -D and -q are not implemented");
-	BAD("write_bw --rdma -b", "--rdma: -b, -D and -q are not implemented");
-	BAD("write_bw --rdma -q 2", "--rdma: -b, -D and -q are not implemented");
+	BAD("write_lat --rdma -q 2", "-q 2: several connections apply to the BW tests");
+	BAD("write_bw --rdma -q 65", "-q 65: at most 64 connections");
+	BAD("write_bw --kernel-tcp -I 64", "-I: inline data goes with --rdma");
+	BAD("read_bw --rdma -I 64", "-I: a READ request carries no data to put inline");
 	BAD("--kernel-tcp", "no test given");
 	BAD("write_latency --kernel-tcp", "unknown test 'write_latency'");
 	BAD("write_lat --kernel-tcp 127.0.0.1 10.0.0.1", "unexpected argument");
@@ -423,5 +424,246 @@ IWT_CASE(perf_raw_no_server_one_line)
 	snprintf(args, sizeof(args), IWT_PERF_EAL " -l 0 --file-prefix=iwtpfn%d -- write_lat "
 		 "--rdma 10.77.0.1", (int)getpid());
 	IWT_RUN(iwt_perf_expect_error(args, "--rdma: no DPDK port"));
+	return IWT_PASS;
+}
+
+/* ---- --rdma: -D, -q, -b, -I and -l ---- */
+
+#define PT_LAT_DUR " #bytes        #iterations       t_avg[usec]    tps average"
+
+/* Server and client of `test` over net_memif, each with its own flags. */
+static int
+rdma_pair(const char *test, const char *srv_flags, const char *cli_flags,
+	  struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+{
+	static unsigned int seq;
+	char s[1024], c[1024], sock[64];
+	int rc;
+
+	snprintf(sock, sizeof(sock), "/tmp/iwt-perfx-%d-%u.sock", (int)getpid(), seq++);
+	unlink(sock);
+	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpxs%d "
+		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma --timeout 30 %s",
+		 iwt_perf_bin(), (int)getpid(), sock, test, srv_flags);
+	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpxc%d "
+		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma --timeout 30 "
+		 "%s 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, cli_flags);
+	rc = client_server(s, c, "waiting for a client", cli, srv);
+	unlink(sock);
+	return rc;
+}
+
+/* A -D BW row: no peak (perftest -D), MsgRate x size = average; its iterations. */
+static int
+check_bw_dur_row(const char *row, unsigned long size, unsigned long *iters)
+{
+	double peak, avg, rate, from_rate;
+	unsigned long b;
+
+	IWT_ASSERT_EQ(sscanf(row, "%lu %lu %lf %lf %lf", &b, iters, &peak, &avg, &rate), 5,
+		      "five columns in '%s'", row);
+	IWT_ASSERT_EQ(b, size, "#bytes in '%s'", row);
+	IWT_ASSERT(peak == 0 && avg > 0 && rate > 0, "no peak, positive average: '%s'", row);
+	from_rate = rate * 1e6 * (double)size / 1048576.0;
+	IWT_ASSERT(fabs(from_rate - avg) <= 0.01 * avg + 0.011,
+		   "MsgRate x size (%.3f) matches the average (%.3f): '%s'", from_rate, avg, row);
+	return IWT_PASS;
+}
+
+/* The value of "key": N in the JSON row of `size` bytes; -1 when absent. */
+static long long
+json_row_value(const char *json, unsigned long size, const char *key)
+{
+	char head[64], k[64], line[2048];
+	const char *p, *e, *v;
+
+	snprintf(head, sizeof(head), "{\"bytes\": %lu,", size);
+	p = strstr(json, head);
+	if (p == NULL)
+		return -1;
+	e = strchr(p, '\n');
+	snprintf(line, sizeof(line), "%.*s", e != NULL ? (int)(e - p) : (int)strlen(p), p);
+	snprintf(k, sizeof(k), "\"%s\": ", key);
+	v = strstr(line, k);
+	return v != NULL ? atoll(v + strlen(k)) : -1;
+}
+
+/*
+ * -D: each size runs for its seconds and the row counts what completed in
+ * the measured phase; -n (5 here) no longer applies, so a run that ignored
+ * -D would report 5 iterations. Latency has perftest's -D table; send_bw
+ * with -q 2 over two sizes reuses the receives left posted by the first.
+ */
+IWT_CASE(perf_rdma_duration_mode_reports_iterations)
+{
+	static struct iwt_perf_run cli, srv;
+	char rows[4][512];
+	unsigned long it, b;
+	double avg, tps;
+	int i;
+
+	IWT_RUN(rdma_pair("write_bw", "", "-D 1 -s 4096 -n 5", &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, " Duration        : 1 sec per size") != NULL, "banner");
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 1, "one row");
+	IWT_RUN(check_bw_dur_row(rows[0], 4096, &it));
+	IWT_ASSERT(it > 50, "-D counts what it did, not -n: %lu iterations", it);
+
+	IWT_RUN(rdma_pair("send_lat", "", "-D 1 -s 64 -n 5", &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_LAT_DUR, rows, 4), 1, "one -D latency row: %s",
+		      cli.out);
+	IWT_ASSERT_EQ(sscanf(rows[0], "%lu %lu %lf %lf", &b, &it, &avg, &tps), 4, "'%s'",
+		      rows[0]);
+	IWT_ASSERT(b == 64 && it > 50 && avg > 0, "size, iterations, t_avg: '%s'", rows[0]);
+	IWT_ASSERT(fabs(tps - 1e6 / (2 * avg)) <= 0.02 * tps + 1, "tps = 1 / round trip: '%s'",
+		   rows[0]);
+
+	IWT_RUN(rdma_pair("send_bw", "-q 2", "-q 2 -D 1 -a --size_min 1024 --size_max 2048 "
+			  "-n 5 -t 16 -r 8", &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 2, "rows for 1024 and 2048");
+	for (i = 0; i < 2; i++) {
+		IWT_RUN(check_bw_dur_row(rows[i], 1024ul << i, &it));
+		IWT_ASSERT(it > 50, "%lu iterations", it);
+	}
+	IWT_ASSERT(strstr(srv.out, "served 2 size(s) of send_bw over RDMA on 2 connection(s)") !=
+		   NULL, "server summary: %s", srv.out);
+	return IWT_PASS;
+}
+
+/*
+ * -q: N connections on the one engine, -n each, posted round robin: the
+ * server accepted N, the JSON has each connection's completions, SEND
+ * counts match per connection (the client checks the server's counts). A
+ * server and a client with different -q refuse each other, one line each.
+ */
+IWT_CASE(perf_rdma_multi_qp_bw)
+{
+	static struct iwt_perf_run cli, srv;
+	char rows[4][512], json[128], buf[IWT_PERF_OUT_MAX], flags[256];
+
+	snprintf(json, sizeof(json), "/tmp/iwt-perfq-%d.json", (int)getpid());
+	snprintf(flags, sizeof(flags), "-q 4 -s 4096 -n 500 --out_json_file %s", json);
+	IWT_RUN(rdma_pair("write_bw", "-q 4", flags, &cli, &srv));
+	IWT_ASSERT(strstr(cli.out, " Number of qps   : 4") != NULL, "banner names -q");
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 1, "one row");
+	IWT_RUN(check_bw_row(rows[0], 4096, 500, false));
+	IWT_ASSERT(strstr(srv.out, "over RDMA on 4 connection(s)") != NULL, "server: %s", srv.out);
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	IWT_ASSERT(strstr(buf, "\"qp_messages\": [500, 500, 500, 500]") != NULL,
+		   "500 messages on each of 4 connections: %s", buf);
+
+	snprintf(flags, sizeof(flags), "-q 3 -s 1024 -n 600 -t 16 -r 8 --out_json_file %s", json);
+	IWT_RUN(rdma_pair("send_bw", "-q 3", flags, &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 1, "one row");
+	IWT_RUN(check_bw_row(rows[0], 1024, 600, false));
+	IWT_ASSERT(strstr(srv.out, "over RDMA on 3 connection(s)") != NULL, "server: %s", srv.out);
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	unlink(json);
+	IWT_ASSERT(strstr(buf, "\"qp_messages\": [600, 600, 600]") != NULL,
+		   "600 messages on each of 3 connections: %s", buf);
+
+	/* -q differs: refused at connect time */
+	{
+		char s[1024], c[1024], sock[64];
+		struct iwt_perf_bg bg;
+
+		snprintf(sock, sizeof(sock), "/tmp/iwt-perfx-%d-q.sock", (int)getpid());
+		unlink(sock);
+		snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpxs%d "
+			 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- write_bw --rdma "
+			 "-q 3 --timeout 30", iwt_perf_bin(), (int)getpid(), sock);
+		snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpxc%d "
+			 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- write_bw --rdma "
+			 "-q 2 --timeout 10 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock);
+		IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
+		IWT_ASSERT(iwt_perf_bg_ready(&bg, "waiting for a client", 30), "server ready");
+		IWT_ASSERT_EQ(iwt_perf_run_fg(c, 60, &cli), 0, "client ran");
+		iwt_perf_bg_wait(&bg, 30, &srv);
+		unlink(sock);
+		IWT_ASSERT(cli.status != 0 && cli.status != 124 && cli.error_lines == 1 &&
+			   strstr(cli.last_err, "the server runs -q 3") != NULL, "client: %d %s",
+			   cli.status, cli.err);
+		IWT_ASSERT(srv.status != 0 && srv.status != 124 && srv.error_lines == 1 &&
+			   strstr(srv.last_err, "the client asked for -q 2, this server runs -q 3"),
+			   "server: %d %s", srv.status, srv.err);
+	}
+	return IWT_PASS;
+}
+
+/*
+ * -b: the server runs the pattern towards the client at the same time (it
+ * says how many messages it sent back: -n per size) and the client's row
+ * sums both directions; write_bw, send_bw (credits both ways) and read_bw.
+ */
+IWT_CASE(perf_rdma_bidirectional_bw)
+{
+	static struct iwt_perf_run cli, srv;
+	static const struct {
+		const char *test, *flags, *back;
+		int rows;
+		unsigned long size0, iters;
+	} runs[] = {
+		{ "write_bw", "-b -a --size_min 2048 --size_max 4096 -n 400",
+		  "sent 800 message(s) back (-b)", 2, 2048, 400 },
+		{ "send_bw", "-b -s 1024 -n 1000 -t 16 -r 8", "sent 1000 message(s) back (-b)", 1,
+		  1024, 1000 },
+		{ "read_bw", "-b -s 8192 -n 300 -o 4", "sent 300 message(s) back (-b)", 1, 8192,
+		  300 },
+	};
+	char rows[4][512];
+	unsigned int k;
+	int i;
+
+	for (k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		IWT_RUN(rdma_pair(runs[k].test, "", runs[k].flags, &cli, &srv));
+		IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), runs[k].rows, "rows of %s",
+			      runs[k].test);
+		for (i = 0; i < runs[k].rows; i++)
+			IWT_RUN(check_bw_row(rows[i], runs[k].size0 << i, runs[k].iters, false));
+		IWT_ASSERT(strstr(srv.out, runs[k].back) != NULL, "%s server: %s", runs[k].test,
+			   srv.out);
+	}
+	return IWT_PASS;
+}
+
+/*
+ * -I: WRITE and SEND data up to N bytes go inline (every work request of
+ * those sizes, none above); -l: the work requests go out in lists (fewer
+ * post calls than requests), and one at a time without it.
+ */
+IWT_CASE(perf_rdma_inline_and_post_list)
+{
+	static struct iwt_perf_run cli, srv;
+	char json[128], buf[IWT_PERF_OUT_MAX], flags[256], rows[4][512];
+	long long wrs, posts;
+	unsigned long size;
+
+	snprintf(json, sizeof(json), "/tmp/iwt-perfi-%d.json", (int)getpid());
+	snprintf(flags, sizeof(flags), "-a --size_min 64 --size_max 256 -n 800 -t 32 -I 128 -l 4 "
+		 "--out_json_file %s", json);
+	IWT_RUN(rdma_pair("send_bw", "", flags, &cli, &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 3, "rows for 64, 128, 256");
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	for (size = 64; size <= 256; size *= 2) {
+		wrs = json_row_value(buf, size, "wrs");
+		posts = json_row_value(buf, size, "posts");
+		IWT_ASSERT_EQ(wrs, 800, "%lu bytes: work requests: %s", size, buf);
+		IWT_ASSERT_EQ(json_row_value(buf, size, "inline_wrs"), size <= 128 ? 800 : 0,
+			      "%lu bytes: inline up to -I 128 only: %s", size, buf);
+		IWT_ASSERT(posts > 0 && posts <= wrs / 2, "%lu bytes: -l 4 posts lists (%lld "
+			   "posts for %lld requests)", size, posts, wrs);
+	}
+
+	snprintf(flags, sizeof(flags), "-s 64 -n 300 -I 64 --out_json_file %s", json);
+	IWT_RUN(rdma_pair("write_lat", "", flags, &cli, &srv));
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	IWT_ASSERT_EQ(json_row_value(buf, 64, "inline_wrs"), 300, "write_lat inline: %s", buf);
+
+	snprintf(flags, sizeof(flags), "-s 512 -n 500 --out_json_file %s", json);
+	IWT_RUN(rdma_pair("write_bw", "", flags, &cli, &srv));
+	iwt_perf_slurp(json, buf, sizeof(buf));
+	unlink(json);
+	IWT_ASSERT(json_row_value(buf, 512, "posts") == 500 &&
+		   json_row_value(buf, 512, "inline_wrs") == 0,
+		   "without -l and -I: one request per post, none inline: %s", buf);
 	return IWT_PASS;
 }
