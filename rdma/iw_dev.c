@@ -154,7 +154,7 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 
 	if (unlikely(dev == NULL))
 		return -EINVAL;
-	n = dev->svc_cmd != NULL ? iw_svc_poll(dev) : 0;
+	n = dev->svc_call != NULL ? iw_svc_poll(dev) : 0;
 	n += dev_tx(dev);
 	n += iw_net_poll(dev->net);
 	n += dev_tx(dev);

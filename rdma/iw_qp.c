@@ -163,6 +163,8 @@ rte_iwarp_destroy_qp(struct rte_iwarp_qp *qp)
 	qp->recv_cq->users--;
 	if (qp->srq != NULL)
 		qp->srq->users--;
+	if (qp->svc_ch != NULL)
+		qp->svc_ch->users--;
 	qp->pd->refs--;
 	dev->qps[qp->qpn - 1] = NULL;
 	dev->nb_qps--;
@@ -543,6 +545,8 @@ rte_iwarp_destroy_srq(struct rte_iwarp_srq *srq)
 		return -EINVAL;
 	if (srq->users != 0)
 		return -EBUSY;
+	if (srq->svc_ch != NULL)
+		srq->svc_ch->users--;
 	srq->pd->refs--;
 	rte_free(srq->rq.ring);
 	rte_free(srq);

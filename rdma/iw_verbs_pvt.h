@@ -130,6 +130,7 @@ struct rte_iwarp_srq {
 	struct iw_rq rq;
 	uint32_t svc_head;        /* service mode: posts made by the application */
 	uint32_t svc_dropped;     /* of which refused by the engine */
+	struct rte_iwarp_svc_channel *svc_ch; /* service mode: its posts' channel */
 };
 
 struct rte_iwarp_cq {
@@ -209,6 +210,7 @@ struct rte_iwarp_qp {
 	uint32_t svc_sq_head;     /* service mode: sends posted by the application */
 	uint32_t svc_rq_head;     /* service mode: receives posted by the application */
 	uint32_t svc_rq_dropped;  /* of which refused by the engine */
+	struct rte_iwarp_svc_channel *svc_ch; /* service mode: its posts' channel */
 	uint32_t tx_done;         /* bytes of the current message segmented */
 	int8_t tx_src;            /* 0 none, 1 SQ, 2 inbound response, 3 RTR, 4 TERM */
 	uint64_t acked;
@@ -281,7 +283,10 @@ struct rte_iwarp_cm_id {
 	TAILQ_ENTRY(rte_iwarp_cm_id) next;
 };
 
-/** A post of the application thread to the engine (service mode). */
+/**
+ * A post of an application thread to the engine (service mode). Inline data
+ * longer than data[] continues in the next ring slots, enqueued with it.
+ */
 struct iw_svc_cmd {
 	uint8_t kind;             /* IW_SVC_SEND, IW_SVC_RECV, IW_SVC_SRQ_RECV */
 	uint8_t rsvd[3];
@@ -296,6 +301,19 @@ struct iw_svc_cmd {
 } __rte_aligned(8);
 
 enum { IW_SVC_SEND = 1, IW_SVC_RECV, IW_SVC_SRQ_RECV };
+
+/* ring slots after the first that the longest inline data needs */
+#define IW_SVC_MAX_CONT ((IW_MAX_INLINE - RTE_IWARP_SVC_MAX_INLINE + \
+			  sizeof(struct iw_svc_cmd) - 1) / sizeof(struct iw_svc_cmd))
+#define IW_SVC_MAX_CHANNELS 64
+
+/** Service mode: one application thread's request ring (SP: that thread, SC: the engine). */
+struct rte_iwarp_svc_channel {
+	struct rte_iwarp_dev *dev;
+	struct rte_ring *ring;
+	uint32_t users;           /* QPs and SRQs posting through it (engine) */
+	uint32_t slot;            /* index in the device's channel table */
+};
 
 TAILQ_HEAD(iw_qp_list, rte_iwarp_qp);
 TAILQ_HEAD(iw_cm_list, rte_iwarp_cm_id);
@@ -320,7 +338,9 @@ struct rte_iwarp_dev {
 	uint64_t ev_lost;
 	uint64_t cm_next_check;
 	struct rte_mbuf_ext_shared_info zc_shinfo; /* registered memory sent as extbufs */
-	struct rte_ring *svc_cmd;  /* service mode: application posts -> engine */
+	struct rte_iwarp_svc_channel svc_def; /* service mode: the default channel */
+	struct rte_iwarp_svc_channel *svc_chans[IW_SVC_MAX_CHANNELS]; /* [0] = &svc_def */
+	uint32_t nb_svc_chans;
 	struct rte_ring *svc_call; /* service mode: control calls -> engine */
 	uint32_t engine_running;   /* the engine lcore has polled */
 	bool zc_ok;                /* payloads may go out in place (IOVA as VA) */

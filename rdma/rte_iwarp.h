@@ -44,16 +44,33 @@
  * thread-safe.
  *
  * Threading, service mode: one engine lcore calls rte_iwarp_dev_poll() in a
- * loop; one application thread per device posts and polls without locks:
+ * loop; application threads post and poll without locks.
  * rte_iwarp_post_send(), rte_iwarp_post_recv() and rte_iwarp_post_srq_recv()
- * copy the requests into a single-producer/single-consumer ring the engine
- * drains (rte_ring_elem), and rte_iwarp_poll_cq(), rte_iwarp_req_notify_cq()
- * and rte_iwarp_cq_event() read the CQ ring the engine fills (acquire /
- * release indexes). Every other call (objects, CM, queries) runs on the
- * engine: make it through rte_iwarp_dev_call(), or directly before the
- * engine first polls. In service mode the post calls check the request's
- * form (opcode, SGE count, inline size, queue room) and return those errors;
- * an lkey or SGE bound error found by the engine completes that request with
+ * copy the requests into a channel: a single-producer/single-consumer ring
+ * (rte_ring_elem) that the engine drains. A device has one default channel;
+ * rte_iwarp_svc_channel_create() makes more, and rte_iwarp_qp_set_channel()
+ * / rte_iwarp_srq_set_channel() route a QP's or SRQ's posts through one.
+ * rte_iwarp_poll_cq(), rte_iwarp_req_notify_cq() and rte_iwarp_cq_event()
+ * read the CQ's own ring, which the engine fills (acquire / release indexes).
+ * The rules, as rte_ring's single-producer/single-consumer rules:
+ * - the QPs and SRQs of one channel are posted to by one thread at a time
+ *   (the channel's producer); the default channel counts as one channel, so
+ *   without rte_iwarp_svc_channel_create() one application thread per device
+ *   posts;
+ * - a CQ is polled (and armed, and its event read) by one thread at a time;
+ * - several application threads may run at once when each posts through its
+ *   own channel and polls its own CQs; a QP and its CQs may change thread
+ *   only with a synchronisation between the two threads (as any object);
+ * - threads that are not EAL lcores may post and poll (the engine is told
+ *   apart by its lcore id), and the threads may share cores with the engine:
+ *   nothing spins waiting for another thread, except rte_iwarp_dev_call().
+ * Every other call (objects, CM, queries, channels) runs on the engine: make
+ * it through rte_iwarp_dev_call(), or directly before the engine first
+ * polls. Before it runs a call the engine drains every channel, so a call
+ * sees the posts its caller made before it (a QP may be destroyed right after
+ * a post). In service mode the post calls check the request's form (opcode,
+ * SGE count, inline size, queue room) and return those errors; an lkey or SGE
+ * bound error found by the engine completes that request with
  * RTE_IWARP_WC_LOC_PROT_ERR and moves the QP to ERROR, as HCAs report it.
  *
  * Nothing here prints or exits: messages go to the log types `lib.iwarp`
@@ -124,8 +141,47 @@ void rte_iwarp_dev_close(struct rte_iwarp_dev *dev);
  */
 int rte_iwarp_dev_poll(struct rte_iwarp_dev *dev);
 
-/** Largest inline data of a service-mode post (it travels in the ring). */
+/**
+ * Inline data of a service-mode post that fits in one slot of its channel's
+ * ring; longer inline data (up to the QP's max_inline_data) takes further
+ * slots of the same enqueue.
+ */
 #define RTE_IWARP_SVC_MAX_INLINE 256
+
+/** A service-mode channel: the request ring of one application thread. */
+struct rte_iwarp_svc_channel;
+struct rte_iwarp_qp;
+struct rte_iwarp_srq;
+
+/**
+ * Create a channel of a service-mode device: a single-producer /
+ * single-consumer request ring that the engine drains from then on, for one
+ * more application thread (see "Threading, service mode" above). Any thread
+ * may call it (it goes through rte_iwarp_dev_call()).
+ * @return
+ *   The channel, or NULL with rte_errno: EINVAL (NULL device, inline mode),
+ *   ENOSPC (64 channels, the default one included), ENOMEM.
+ */
+struct rte_iwarp_svc_channel *rte_iwarp_svc_channel_create(struct rte_iwarp_dev *dev);
+
+/**
+ * Free a channel that no QP or SRQ uses any more (requests still in it run
+ * first). Any thread may call it. NULL is accepted.
+ * @return 0, -EBUSY (a QP or SRQ is bound to it).
+ */
+int rte_iwarp_svc_channel_free(struct rte_iwarp_svc_channel *ch);
+
+/**
+ * Route a QP's posts (send and receive) through a channel, NULL for the
+ * device's default one. Call it from the thread that has posted to the QP
+ * so far (its earlier posts run first) or before any post; from then on the
+ * channel's producer posts to the QP. Destroying the QP unbinds it.
+ * @return 0, -EINVAL (NULL QP, inline mode, channel of another device).
+ */
+int rte_iwarp_qp_set_channel(struct rte_iwarp_qp *qp, struct rte_iwarp_svc_channel *ch);
+
+/** The same for an SRQ's posts. @return 0, -EINVAL. */
+int rte_iwarp_srq_set_channel(struct rte_iwarp_srq *srq, struct rte_iwarp_svc_channel *ch);
 
 /**
  * Run fn(arg) on the device's engine and return its result: at once when

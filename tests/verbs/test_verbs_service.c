@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Service mode: an engine lcore progresses both devices while the main
- * lcore posts and polls through the lock-free rings only (its polls never
- * progress the engine); control calls go through rte_iwarp_dev_call().
+ * lcore (or several application threads, each through its own channel)
+ * posts and polls through the lock-free rings only (its polls never progress
+ * the engine); control calls go through rte_iwarp_dev_call().
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,4 +178,211 @@ IWT_CASE(verbs_ring_service_mode)
 	free(a);
 	free(b);
 	return n;
+}
+
+/*
+ * Several application threads: each owns a QP pair (one QP on each device),
+ * its CQs, and a channel on each device; the engine lcore progresses both
+ * devices. The threads are plain pthreads (not EAL lcores) and share the
+ * machine's cores with the engine.
+ */
+#define APP_THREADS 2
+#define APP_ROUNDS 300
+#define APP_LEN 3000
+#define APP_INLINE 1000	/* over RTE_IWARP_SVC_MAX_INLINE: several ring slots */
+#define APP_WAIT_MS 20000
+
+struct app_thread {
+	int t;
+	struct rte_iwarp_qp *qa, *qb;
+	struct rte_iwarp_cq *cqa, *cqb;
+	struct rte_iwarp_mr *ma, *mb;
+	uint8_t *a, *b;          /* 4 * APP_LEN each */
+	int rc;
+};
+
+/* Collect one completion, yielding the core while there is none. */
+static int
+app_wc1(struct rte_iwarp_cq *cq, struct rte_iwarp_wc *wc)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * APP_WAIT_MS / 1000;
+	int rc;
+
+	while (rte_get_timer_cycles() < end) {
+		rc = rte_iwarp_poll_cq(cq, 1, wc);
+		if (rc != 0)
+			return rc;
+		sched_yield();
+	}
+	return 0;
+}
+
+static int
+app_send_round(struct app_thread *x, int r)
+{
+	struct rte_iwarp_sge rs = { (uintptr_t)x->b, 2 * APP_LEN, x->mb->lkey };
+	struct rte_iwarp_recv_wr rw = { .wr_id = r, .sg_list = &rs, .num_sge = 1 }, *rbad;
+	bool inl = r % 4 == 3;
+	uint32_t len = inl ? APP_INLINE : APP_LEN, seed = (uint32_t)(x->t * 100000 + r);
+	struct rte_iwarp_sge sg = { (uintptr_t)x->a, len, x->ma->lkey };
+	struct rte_iwarp_send_wr wr = { .wr_id = r, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED }, *bad;
+	struct rte_iwarp_wc wc;
+
+	if (inl)
+		wr.send_flags |= RTE_IWARP_SEND_INLINE;
+	IWT_ASSERT_EQ(rte_iwarp_post_recv(x->qb, &rw, &rbad), 0, "thread %d post_recv", x->t);
+	iwt_vfill(x->a, len, seed);
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qa, &wr, &bad), 0, "thread %d SEND %d", x->t, r);
+	if (inl)
+		memset(x->a, 0xee, len);	/* inline: the bytes were taken at post */
+	IWT_ASSERT_EQ(app_wc1(x->cqb, &wc), 1, "thread %d receive %d", x->t, r);
+	IWT_ASSERT(wc.status == RTE_IWARP_WC_SUCCESS && wc.wr_id == (uint64_t)r &&
+		   wc.byte_len == len, "thread %d receive %d: %s, wr_id %" PRIu64 ", %u bytes",
+		   x->t, r, rte_iwarp_wc_status_str(wc.status), wc.wr_id, wc.byte_len);
+	IWT_ASSERT(iwt_vcheck(x->b, len, seed) < 0, "thread %d receive %d bytes", x->t, r);
+	IWT_ASSERT_EQ(app_wc1(x->cqa, &wc), 1, "thread %d send completion %d", x->t, r);
+	IWT_ASSERT(wc.status == RTE_IWARP_WC_SUCCESS && wc.wr_id == (uint64_t)r,
+		   "thread %d send %d", x->t, r);
+	return IWT_PASS;
+}
+
+/* WRITE a pattern to the peer, READ it back into two SGEs. */
+static int
+app_write_read_round(struct app_thread *x, int r)
+{
+	uint32_t seed = (uint32_t)(x->t * 100000 + 50000 + r);
+	struct rte_iwarp_sge sg[2] = {
+		{ (uintptr_t)x->a, APP_LEN, x->ma->lkey },
+	};
+	struct rte_iwarp_send_wr wr = { .wr_id = r, .sg_list = sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_RDMA_WRITE }, *bad;
+	struct rte_iwarp_wc wc;
+
+	iwt_vfill(x->a, APP_LEN, seed);
+	wr.wr.rdma.rkey = x->mb->rkey;
+	wr.wr.rdma.remote_addr = (uintptr_t)x->b + 2 * APP_LEN;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qa, &wr, &bad), 0, "thread %d WRITE", x->t);
+	memset(x->a + APP_LEN, 0, 3 * APP_LEN);
+	sg[0] = (struct rte_iwarp_sge){ (uintptr_t)x->a + 3 * APP_LEN, 1001, x->ma->lkey };
+	sg[1] = (struct rte_iwarp_sge){ (uintptr_t)x->a + APP_LEN, APP_LEN - 1001, x->ma->lkey };
+	wr = (struct rte_iwarp_send_wr){ .wr_id = 10000 + r, .sg_list = sg, .num_sge = 2,
+		.opcode = RTE_IWARP_WR_RDMA_READ, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	wr.wr.rdma.rkey = x->mb->rkey;
+	wr.wr.rdma.remote_addr = (uintptr_t)x->b + 2 * APP_LEN;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qa, &wr, &bad), 0, "thread %d READ", x->t);
+	IWT_ASSERT_EQ(app_wc1(x->cqa, &wc), 1, "thread %d READ completion", x->t);
+	IWT_ASSERT(wc.status == RTE_IWARP_WC_SUCCESS && wc.wr_id == (uint64_t)10000 + r,
+		   "thread %d READ %d: %s", x->t, r, rte_iwarp_wc_status_str(wc.status));
+	IWT_ASSERT(memcmp(x->a + 3 * APP_LEN, x->a, 1001) == 0 &&
+		   memcmp(x->a + APP_LEN, x->a + 1001, APP_LEN - 1001) == 0,
+		   "thread %d READ %d bytes", x->t, r);
+	return IWT_PASS;
+}
+
+static int
+app_thread_run(struct app_thread *x)
+{
+	int r;
+
+	for (r = 0; r < APP_ROUNDS; r++) {
+		IWT_RUN(app_send_round(x, r));
+		if (r % 8 == 7)
+			IWT_RUN(app_write_read_round(x, r));
+	}
+	return IWT_PASS;
+}
+
+static void *
+app_thread_main(void *arg)
+{
+	struct app_thread *x = arg;
+
+	x->rc = app_thread_run(x);
+	return NULL;
+}
+
+IWT_CASE(verbs_ring_service_mode_two_app_threads)
+{
+	struct rte_iwarp_qp_cap cap = { .max_inline_data = 1024, .max_send_sge = 2 };
+	struct rte_iwarp_svc_channel *ch[2][APP_THREADS];
+	struct app_thread x[APP_THREADS];
+	struct rte_iwarp_cm_id *ida, *idb;
+	struct rte_iwarp_qp_init_attr qa;
+	pthread_t th[APP_THREADS];
+	struct iwt_vpair p;
+	unsigned int worker;
+	int t, d, rc;
+
+	memset(x, 0, sizeof(x));
+	IWT_ASSERT_EQ(iwt_vpair_open_mode(&p, "vsv2", 64, RTE_IWARP_MODE_SERVICE), 0, "open");
+	worker = rte_get_next_lcore(-1, 1, 0);
+	if (worker >= RTE_MAX_LCORE)
+		IWT_SKIP_BECAUSE("service mode needs a second lcore");
+	/* set-up before the engine runs: direct calls */
+	for (t = 0; t < APP_THREADS; t++) {
+		x[t].t = t;
+		x[t].a = calloc(4, APP_LEN);
+		x[t].b = calloc(4, APP_LEN);
+		IWT_ASSERT(x[t].a != NULL && x[t].b != NULL, "memory");
+		x[t].ma = rte_iwarp_reg_mr(p.pd[0], x[t].a, 4 * APP_LEN, ACC_ALL);
+		x[t].mb = rte_iwarp_reg_mr(p.pd[1], x[t].b, 4 * APP_LEN, ACC_ALL);
+		x[t].cqa = rte_iwarp_create_cq(p.dev[0], 64, NULL);
+		x[t].cqb = rte_iwarp_create_cq(p.dev[1], 64, NULL);
+		IWT_ASSERT(x[t].ma != NULL && x[t].mb != NULL && x[t].cqa != NULL &&
+			   x[t].cqb != NULL, "thread %d objects", t);
+		qa = (struct rte_iwarp_qp_init_attr){ .send_cq = x[t].cqa, .recv_cq = x[t].cqa,
+						      .cap = cap };
+		x[t].qa = rte_iwarp_create_qp(p.pd[0], &qa);
+		qa = (struct rte_iwarp_qp_init_attr){ .send_cq = x[t].cqb, .recv_cq = x[t].cqb,
+						      .cap = cap };
+		x[t].qb = rte_iwarp_create_qp(p.pd[1], &qa);
+		IWT_ASSERT(x[t].qa != NULL && x[t].qb != NULL, "thread %d QPs", t);
+		IWT_ASSERT_EQ(iwt_vpair_connect(&p, x[t].qa, x[t].qb, NULL, NULL, &ida, &idb), 0,
+			      "connect %d", t);
+		for (d = 0; d < 2; d++) {
+			ch[d][t] = rte_iwarp_svc_channel_create(p.dev[d]);
+			IWT_ASSERT(ch[d][t] != NULL, "channel %d on device %d", t, d);
+		}
+		IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(x[t].qa, ch[0][t]), 0, "bind");
+		IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(x[t].qb, ch[1][t]), 0, "bind");
+	}
+	IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(x[0].qa, ch[1][0]), -EINVAL,
+		      "a channel of another device");
+	svc_stop = 0;
+	svc_polled = 0;
+	IWT_ASSERT_EQ(rte_eal_remote_launch(engine_loop, &p, worker), 0, "launch engine");
+	while (!svc_polled)
+		rte_pause();
+
+	for (t = 0; t < APP_THREADS; t++)
+		IWT_ASSERT_EQ(pthread_create(&th[t], NULL, app_thread_main, &x[t]), 0, "thread");
+	for (t = 0; t < APP_THREADS; t++)
+		pthread_join(th[t], NULL);
+	for (t = 0; t < APP_THREADS; t++)
+		IWT_ASSERT_EQ(x[t].rc, IWT_PASS, "application thread %d", t);
+
+	/* channels in use cannot go; unbound, they can (through the engine) */
+	IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[0][0]), -EBUSY, "channel in use");
+	for (t = 0; t < APP_THREADS; t++) {
+		IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(x[t].qa, NULL), 0, "unbind");
+		IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[0][t]), 0, "free channel");
+	}
+	/* the QPs now post through the default channel: one more round each */
+	for (t = 0; t < APP_THREADS; t++)
+		IWT_RUN(app_send_round(&x[t], APP_ROUNDS + t));
+
+	svc_stop = 1;
+	rc = rte_eal_wait_lcore(worker);
+	IWT_ASSERT_EQ(rc, 0, "engine stopped");
+	for (t = 0; t < APP_THREADS; t++) {
+		rte_iwarp_dereg_mr(x[t].ma);
+		rte_iwarp_dereg_mr(x[t].mb);
+	}
+	rc = iwt_vpair_close(&p);
+	for (t = 0; t < APP_THREADS; t++) {
+		free(x[t].a);
+		free(x[t].b);
+	}
+	return rc;
 }
