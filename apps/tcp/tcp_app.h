@@ -40,9 +40,6 @@ void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Seconds since an arbitrary point (CLOCK_MONOTONIC). */
 double app_now(void);
 
-/** Fill buf with the bulk pattern from offset off. */
-void app_pattern(uint8_t *buf, uint64_t off, uint32_t len);
-
 /** Report lines shared by both modes. */
 void app_report_bulk(const char *what, uint64_t bytes, const char *sha, double secs);
 void app_report_pingpong(uint32_t size, uint32_t n, double *rtt_us);

@@ -15,6 +15,7 @@
 #include "iw_tcp.h"
 #include "sha256.h"
 #include "tcp_app.h"
+#include "tcp_pattern.h"
 
 struct app {
 	const struct app_opts *o;
@@ -79,33 +80,6 @@ sha_chain(struct sha256 *c, const struct rte_mbuf *m)
 		sha256_update(c, rte_pktmbuf_mtod(m, const void *), m->data_len);
 }
 
-static struct rte_mbuf *
-pattern_chain(struct rte_mempool *mp, uint64_t off, uint32_t len)
-{
-	struct rte_mbuf *head = NULL, *tail = NULL, *m;
-	uint32_t done = 0, n;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		n = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
-		app_pattern((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), off + done, n);
-		done += n;
-		if (head == NULL) {
-			head = m;
-		} else {
-			tail->next = m;
-			head->nb_segs++;
-			head->pkt_len += n;
-		}
-		tail = m;
-	}
-	return head;
-}
-
 /* Wait for the peer's FIN (recv returns 0) or the end of the connection. */
 static int
 wait_eof(struct app *a)
@@ -146,7 +120,7 @@ run_bulk(struct app *a)
 		}
 		while (sent < total && iw_tcp_send_space(a->s) >= 65536) {
 			uint32_t len = (uint32_t)RTE_MIN((uint64_t)65536, total - sent);
-			struct rte_mbuf *m = pattern_chain(mp, sent, len);
+			struct rte_mbuf *m = tcp_pattern_chain(mp, sent, len);
 
 			if (m == NULL)
 				break;

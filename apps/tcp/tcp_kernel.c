@@ -11,6 +11,7 @@
 
 #include "sha256.h"
 #include "tcp_app.h"
+#include "tcp_pattern.h"
 
 static int
 k_connect(const struct app_opts *o)
@@ -73,7 +74,7 @@ app_run_kernel(const struct app_opts *o)
 			uint32_t len = (uint32_t)(o->bytes - done < sizeof(buf) ?
 						  o->bytes - done : sizeof(buf));
 
-			app_pattern(buf, done, len);
+			tcp_pattern_fill(buf, done, len);
 			sha256_update(&c, buf, len);
 			for (uint32_t off = 0; off < len; off += (uint32_t)n) {
 				n = write(fd, buf + off, len - off);

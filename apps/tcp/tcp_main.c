@@ -48,19 +48,6 @@ app_now(void)
 }
 
 void
-app_pattern(uint8_t *buf, uint64_t off, uint32_t len)
-{
-	uint32_t i;
-
-	/* byte i: a function of the offset only, so both ends agree on any split */
-	for (i = 0; i < len; i++) {
-		uint64_t x = ((off + i) >> 3) * 0x9e3779b97f4a7c15ULL;
-
-		buf[i] = (uint8_t)((x ^ (x >> 29)) >> (8 * ((off + i) & 7)));
-	}
-}
-
-void
 app_report_bulk(const char *what, uint64_t bytes, const char *sha, double secs)
 {
 	printf(PROG ": bulk %s %llu bytes sha256 %s in %.3f s, %.3f Gbit/s\n", what,

@@ -97,51 +97,6 @@ iwt_tcp_pair_close(struct iwt_tcp_pair *p)
 }
 
 void
-iwt_pattern_fill(uint8_t *buf, uint64_t off, uint32_t len)
-{
-	uint32_t i = 0;
-
-	/* whole 8-byte words at once */
-	for (; i < len && ((off + i) & 7) != 0; i++)
-		buf[i] = iwt_pattern(off + i);
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x = ((off + i) >> 3) * 0x9e3779b97f4a7c15ULL;
-
-		x ^= x >> 29;
-		memcpy(buf + i, &x, 8);
-	}
-	for (; i < len; i++)
-		buf[i] = iwt_pattern(off + i);
-}
-
-struct rte_mbuf *
-iwt_pattern_chain(struct rte_mempool *mp, uint64_t off, uint32_t len)
-{
-	struct rte_mbuf *head = NULL, *tail = NULL, *m;
-	uint32_t done = 0, n;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(mp);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		n = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
-		iwt_pattern_fill((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), off + done, n);
-		done += n;
-		if (head == NULL) {
-			head = m;
-		} else {
-			tail->next = m;
-			head->nb_segs++;
-			head->pkt_len += n;
-		}
-		tail = m;
-	}
-	return head;
-}
-
-void
 iwt_tcp_dump(const char *tag, const struct iw_tcp *tcp)
 {
 	struct iw_tcp_stats s;

@@ -14,6 +14,7 @@
 #include "iw_port.h"
 #include "iw_tcp.h"
 #include "../../apps/tcp/sha256.h"
+#include "../../apps/tcp/tcp_pattern.h"
 
 #define IWT_TCP_IP_A RTE_BE32(RTE_IPV4(10, 9, 0, 1))
 #define IWT_TCP_IP_B RTE_BE32(RTE_IPV4(10, 9, 0, 2))
@@ -41,20 +42,6 @@ bool iwt_tcp_poll_until(struct iwt_tcp_pair *p, const volatile bool *flag, unsig
 /** Tear down; IWT_FAIL when mbufs are missing from a pool. */
 int iwt_tcp_pair_close(struct iwt_tcp_pair *p);
 
-/** Byte i of the test pattern. */
-static inline uint8_t
-iwt_pattern(uint64_t i)
-{
-	uint64_t x = (i >> 3) * 0x9e3779b97f4a7c15ULL;
-
-	return (uint8_t)((x ^ (x >> 29)) >> (8 * (i & 7)));
-}
-
-/** Fill buf with the pattern starting at offset off. */
-void iwt_pattern_fill(uint8_t *buf, uint64_t off, uint32_t len);
-
-/** A chain of len pattern bytes from offset off (mbufs of the pool), or NULL. */
-struct rte_mbuf *iwt_pattern_chain(struct rte_mempool *mp, uint64_t off, uint32_t len);
 
 /** Print the counters of an engine. */
 void iwt_tcp_dump(const char *tag, const struct iw_tcp *tcp);

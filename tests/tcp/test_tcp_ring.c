@@ -117,7 +117,7 @@ bulk(struct iwt_tcp_pair *p, int from, struct iw_tcp_stream *tx, struct iw_tcp_s
 		while (sent < total && iw_tcp_send_space(tx) >= chunk) {
 			uint32_t len = (uint32_t)RTE_MIN((uint64_t)chunk, total - sent);
 
-			m = iwt_pattern_chain(mp, sent, len);
+			m = tcp_pattern_chain(mp, sent, len);
 			if (m == NULL)
 				break;
 			sha_chain(&ctx_tx, m);
@@ -402,7 +402,7 @@ IWT_CASE(tcp_ring_zero_window_probe)
 	test_opts(&o);
 	o.rcvbuf = rcvbuf;
 	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
-	m = iwt_pattern_chain(iw_net_pool(p.net[0]), 0, total);
+	m = tcp_pattern_chain(iw_net_pool(p.net[0]), 0, total);
 	IWT_ASSERT(m != NULL, "");
 	sha256_init(&c1);
 	sha_chain(&c1, m);
@@ -654,7 +654,7 @@ IWT_CASE(tcp_ring_zero_copy_ack_callback)
 	st = rte_zmalloc(NULL, sizeof(*st), 64);
 	IWT_ASSERT(mem && shinfo && recs && st, "memory");
 	st->a = a;
-	iwt_pattern_fill(mem, 0, ZC_REC * ZC_NREC);
+	tcp_pattern_fill(mem, 0, ZC_REC * ZC_NREC);
 	sha256_init(&c1);
 	sha256_update(&c1, mem, ZC_REC * ZC_NREC);
 	sha256_init(&c2);
