@@ -16,7 +16,7 @@
 #
 #   rdma  iWARP RDMA over librte_iwarp (iwarp-perf --rdma) on net_memif between
 #         the same two processes and cores as raw: what the RDMA stack costs
-#         over the bare link. No write_bw_bidir (iwarp-perf --rdma has no -b).
+#         over the bare link.
 #
 # A transport is one run_<name> function and one word in TRANSPORTS.
 # EAL memory: EAL_MEM in the environment (default "--no-huge -m 256"; demo.sh
@@ -71,11 +71,11 @@ iters() { case $1 in *_bw*) echo $N_BW ;; *) echo $N_LAT ;; esac; }
 # The iwarp-perf test and flags of a TESTS entry.
 perf_test() { echo "${1%_bidir}"; }
 perf_flags() { case $1 in *_bidir) echo "-b" ;; *) echo "" ;; esac; }
-# The tests a transport runs (rdma: no -b).
+# The tests a transport runs (all of them, today).
 tests_of() {
 	local t
 	for t in $TESTS; do
-		case "$1:$t" in rdma:*_bidir) ;; *) echo "$t" ;; esac
+		echo "$t"
 	done
 }
 
@@ -212,6 +212,8 @@ work, out, transports, tests, cmds = sys.argv[1], sys.argv[2], sys.argv[3].split
 repeat = int(sys.argv[6])
 label = {"raw": "raw L2 (net_memif)", "ktcp": "kernel TCP (veth, MTU 1500)",
          "rdma": "iWARP (librte_iwarp)"}
+# One colour per transport in every panel and plot (client solid, server dashed).
+colour = {tr: "C%d" % i for i, tr in enumerate(transports)}
 def better(t, a, b):
     if "_bw" in t:
         return a if a["bw_avg_Gbps"] >= b["bw_avg_Gbps"] else b
@@ -222,7 +224,7 @@ for tr in transports:
     for t in tests:
         runs = []
         if not os.path.exists(os.path.join(work, "%s_%s.1.json" % (tr, t))):
-            continue  # a test this transport does not run (rdma: no -b)
+            continue  # a test this transport does not run
         for rep in range(1, repeat + 1):
             with open(os.path.join(work, "%s_%s.%d.json" % (tr, t, rep))) as f:
                 runs.append(json.load(f)["results"])
@@ -260,11 +262,12 @@ for bw in [t for t in tests if "_bw" in t]:
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
     for tr in [x for x in transports if (x, bw) in rows]:
         rs = rows[(tr, bw)]
-        ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", label=label.get(tr, tr))
-        ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o",
+        ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", color=colour[tr],
+                 label=label.get(tr, tr))
+        ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o", color=colour[tr],
                  label=label.get(tr, tr) + ", client")
         ax2.plot(xs(rs), [r["peer_cpu_busy_pct"] for r in rs], marker="x", linestyle="--",
-                 label=label.get(tr, tr) + ", server")
+                 color=colour[tr], label=label.get(tr, tr) + ", server")
     ax1.set_ylabel("Throughput (Gbit/s)")
     ax1.set_title("%s: throughput%s and CPU against I/O size"
                   % (bw, " (both directions summed)" if "bidir" in bw else ""))
@@ -288,7 +291,7 @@ for tr in transports:
     for verb, style in (("write", "-"), ("read", "--"), ("send", ":")):
         rs = rows[(tr, verb + "_lat")]
         ax.plot(xs(rs), [r["t_typical_usec"] for r in rs], marker="o", linestyle=style,
-                label="%s %s_lat" % (label.get(tr, tr), verb))
+                color=colour[tr], label="%s %s_lat" % (label.get(tr, tr), verb))
 ax.set_xscale("log", base=2)
 ax.set_yscale("log")
 ax.set_xlabel("I/O size (bytes)")
@@ -434,9 +437,9 @@ in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
   -t 128 WRs in flight (read: the ORD, 16), signalled every 64; send_bw is
   credited by the receiver's posted receives (at most -r 64). A WRITE or
   SEND completes when TCP has it acknowledged, a READ when its response is
-  placed. No write_bw_bidir (no -b). Its %CPU counts the poll iterations
-  in which the engine moved an FPDU, a completion was reaped or work was
-  posted (TCP ACK processing alone counts as idle).
+  placed. Its %CPU counts the poll iterations in which the engine moved an
+  FPDU, a completion was reaped or work was posted (TCP ACK processing alone
+  counts as idle).
 - **kernel TCP**: blocking sockets with TCP_NODELAY, one send() per message,
   between two network namespaces joined by a veth pair with MTU 1500 (not
   loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
@@ -445,7 +448,8 @@ in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
 - **write_bw_bidir** is \`write_bw -b\`: client and server each stream the
   same number of messages to the other at once; BW and MsgRate sum both
   directions (as perftest -b). Kernel TCP runs it on one thread per side
-  with a non-blocking socket and poll().
+  with a non-blocking socket and poll(); rdma runs the server's WRITEs and
+  the client's on each side's one engine, each direction over its own span.
 - Bandwidth: perftest's BW average (bytes over the time from the first post to
   the receiver's final report) in Gbit/s (10^9 bit/s); latency: t_typical is
   the median, half the round trip (read: the whole round trip, as perftest).
