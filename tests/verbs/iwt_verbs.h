@@ -94,6 +94,10 @@ struct iwt_gmem {
 int iwt_gmem_alloc(struct iwt_gmem *g, size_t len);
 void iwt_gmem_free(struct iwt_gmem *g);
 
+/* TERMINATE causes as rte_iwarp reports them: layer << 16 | etype << 8 | ecode */
+#define IWT_TERM_RDMAP_PROT_INVALID_STAG 0x000100u /**< RFC 5040 7.2: READ source */
+#define IWT_TERM_DDP_TAGGED_INVALID_STAG 0x010100u /**< RFC 5041 7.2: tagged sink */
+
 /** Deterministic pattern fill and check (returns the first bad index or -1). */
 void iwt_vfill(uint8_t *buf, size_t len, uint32_t seed);
 long iwt_vcheck(const uint8_t *buf, size_t len, uint32_t seed);
