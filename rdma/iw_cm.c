@@ -147,15 +147,16 @@ conn_gone(struct rte_iwarp_cm_id *id, int status, bool abort)
 
 	id->state = IW_CM_CLOSED;
 	id->deadline = 0;
-	term = id->qp != NULL && (id->qp->term_pending || id->qp->term_sent_done);
+	term = id->qp != NULL && iw_qp_terminated(id->qp);
 	detach_qp(id);
 	id->s = NULL;
 	/*
 	 * Unacknowledged data references registered memory (zero copy) whose
 	 * work requests were just flushed: the application owns it again, so
 	 * TCP must not send it any more. Reset instead of closing in order,
-	 * unless a TERMINATE is in the stream: the peer must get it (the
-	 * application must then keep its memory until the device is closed).
+	 * unless a TERMINATE is in the stream or came from the peer: the peer
+	 * must get it, and the stream ends in order after it (the application
+	 * must then keep its memory until the device is closed).
 	 */
 	if (s != NULL && !abort && !term && iw_tcp_queued_total(s) > iw_tcp_acked(s))
 		abort = true;

@@ -121,6 +121,13 @@ rte_iwarp_dev_close(struct rte_iwarp_dev *dev)
 	for (i = 0; i < dev->max_qps; i++)
 		if (dev->qps[i] != NULL)
 			rte_iwarp_destroy_qp(dev->qps[i]);
+	/*
+	 * What the streams still have queued leaves once (best effort, no
+	 * retransmission): a TERMINATE and the FIN behind it of a connection
+	 * the application has just ended, the RSTs of the aborted ones.
+	 */
+	iw_net_poll(dev->net);
+	iw_net_flush(dev->net);
 	iw_tcp_destroy(dev->tcp);
 	iw_net_destroy(dev->net);
 	iw_stag_table_free(dev->stags);

@@ -153,8 +153,17 @@ rte_iwarp_destroy_qp(struct rte_iwarp_qp *qp)
 	dev = qp->dev;
 	iw_cm_qp_gone(qp);
 	if (qp->s != NULL) {
+		/*
+		 * After a TERMINATE the stream ends in order with the TERMINATE
+		 * last (RFC 5040 section 7.1): the one still queued goes out first.
+		 */
+		if (qp->term_pending)
+			iw_qp_tx(qp);
 		iw_tcp_set_cb(qp->s, NULL);
-		iw_tcp_abort(qp->s);
+		if (iw_qp_terminated(qp) && !qp->term_pending)
+			iw_tcp_close(qp->s);
+		else
+			iw_tcp_abort(qp->s);
 		qp->s = NULL;
 	}
 	if (qp->tx_listed)
@@ -683,6 +692,12 @@ iw_qp_flush(struct rte_iwarp_qp *qp)
 		qp->rx_have_rwqe = false;
 		iw_cq_push(qp->recv_cq, &wc, false, NULL);
 	}
+}
+
+bool
+iw_qp_terminated(const struct rte_iwarp_qp *qp)
+{
+	return qp->term_pending || qp->term_sent_done || qp->term_received != IW_TERM_NONE;
 }
 
 void

@@ -373,6 +373,8 @@ void iw_cq_push(struct rte_iwarp_cq *cq, const struct rte_iwarp_wc *wc, bool sol
 /* iw_qp.c */
 void iw_qp_flush(struct rte_iwarp_qp *qp);
 void iw_qp_to_error(struct rte_iwarp_qp *qp);
+/* a TERMINATE was queued, sent or received: the stream must end in order */
+bool iw_qp_terminated(const struct rte_iwarp_qp *qp);
 void iw_qp_complete_sq(struct rte_iwarp_qp *qp);
 void iw_qp_kick(struct rte_iwarp_qp *qp);
 void iw_qp_connected(struct rte_iwarp_qp *qp, const struct iw_mpa_result *res,

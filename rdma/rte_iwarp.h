@@ -128,7 +128,8 @@ struct rte_iwarp_dev *rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf);
 
 /**
  * Close a device: aborts every connection, frees every QP, CQ, SRQ, MR, MW,
- * PD and CM identifier still open on it, and the network stack. The port is
+ * PD and CM identifier still open on it, and the network stack. What the
+ * connections have queued (a TERMINATE and its FIN, RSTs) is sent once first. The port is
  * left open (the caller closes it). In service mode the engine lcore must
  * have stopped polling first. NULL is accepted.
  */
@@ -475,7 +476,9 @@ struct rte_iwarp_qp *rte_iwarp_create_qp(struct rte_iwarp_pd *pd,
 					 struct rte_iwarp_qp_init_attr *attr);
 
 /**
- * Destroy a QP: a connected QP is aborted (RST) first; outstanding work
+ * Destroy a QP: a connected QP is aborted (RST) first, unless a TERMINATE
+ * was queued, sent or received: then the TERMINATE still queued goes out
+ * and TCP closes in order behind it (RFC 5040 section 7.1). Outstanding work
  * requests are discarded without completions.
  * @return 0, -EINVAL.
  */
@@ -759,9 +762,13 @@ int rte_iwarp_reject(struct rte_iwarp_cm_id *id, const void *private_data,
  * Disconnect: the QP goes to ERROR (outstanding requests flushed) and TCP
  * closes in order; when sent data is still unacknowledged the connection is
  * reset instead, so that no flushed buffer is read again (zero-copy
- * transmit), unless a TERMINATE is queued behind it. DISCONNECTED follows
- * on both sides.
- * @return 0; -EINVAL; -ENOTCONN (not connected).
+ * transmit), unless a TERMINATE was queued, sent or received: the TERMINATE
+ * is the stream's last message and the close stays in order (the memory of
+ * the flushed requests must then stay registered until the device closes).
+ * It may be called in the very poll that reports the TERMINATE event, and
+ * the device may be closed right after. DISCONNECTED follows on both sides.
+ * @return 0; -EINVAL; -ENOTCONN (not connected, or the peer has closed
+ *   already: a TERMINATE is followed by its sender's FIN).
  */
 int rte_iwarp_disconnect(struct rte_iwarp_cm_id *id);
 

@@ -114,7 +114,6 @@ struct rping_conn {
 	uint64_t step_deadline; /**< TSC; 0: none */
 	bool failed;
 	bool closing;          /**< disconnect requested after a failure */
-	bool term;             /**< a TERMINATE was exchanged */
 	char err[256];          /**< first error of the connection */
 };
 

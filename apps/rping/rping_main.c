@@ -189,7 +189,6 @@ term_fail(struct rping_conn *c, uint32_t term)
 		else if (qa.term_sent == term)
 			dir = "sent to the peer";
 	}
-	c->term = true;
 	rping_conn_fail(c, "TERMINATE %s: %s layer, type %u, code %u", dir,
 			layer < RTE_DIM(term_layer) ? term_layer[layer] : "unknown",
 			(term >> 8) & 0xff, term & 0xff);
@@ -205,22 +204,6 @@ first_recv(struct rping_conn *c)
 	struct rte_iwarp_recv_wr *bad;
 
 	return rte_iwarp_post_recv(c->qp, &wr, &bad);
-}
-
-/*
- * After a TERMINATE, keep the engine running a moment before disconnecting:
- * librte_iwarp loses a TERMINATE that is still queued when the application
- * disconnects at once (docs/interop.md, "bugs found").
- */
-#define TERM_LINGER_MS 200
-
-static void
-term_linger(struct rping_app *a)
-{
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * TERM_LINGER_MS / 1000;
-
-	while (rte_get_timer_cycles() < end)
-		rte_iwarp_dev_poll(a->dev);
 }
 
 /* ------------------------------------------------------------------ server */
@@ -359,8 +342,6 @@ run_server(struct rping_app *a)
 			if (c->failed && !c->closing) {
 				/* tell the client; DISCONNECTED ends it */
 				c->closing = true;
-				if (c->term)
-					term_linger(a);
 				if (c->id == NULL || rte_iwarp_disconnect(c->id) < 0)
 					if (server_conn_end(a, c, NULL) < 0)
 						return -1;
@@ -507,8 +488,6 @@ run_client(struct rping_app *a)
 	rc = c->failed ? -1 : 0;
 	if (c->failed)
 		rping_error("%s", c->err);
-	if (c->term)
-		term_linger(a);
 	if (c->id != NULL && rte_iwarp_disconnect(c->id) == 0) {
 		uint64_t dl = after_s(a->p.timeout_s);
 
