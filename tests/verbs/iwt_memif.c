@@ -548,11 +548,17 @@ side_finish(struct iwt_mside *s, int *rc, unsigned int pool_full)
 	uint64_t end = deadline(s->c->timeout_s * 1000);
 	struct mmsg m;
 	unsigned int avail;
+	uint64_t note = deadline(2000);
 
 	iwt_mctl_send(s, *rc == IWT_PASS ? T_DONE : T_ABRT, NULL, 0);
 	while (s->peer_state == PEER_RUNNING && rte_get_timer_cycles() < end) {
 		if (ctl_take(s, &m, progress_here(s) ? 0 : 1) == 0 && progress_here(s))
 			rte_iwarp_dev_poll(s->dev);
+		if (note != 0 && rte_get_timer_cycles() > note) {
+			IWT_LOG("%s: %s; waiting for the peer to finish", s->who,
+				*rc == IWT_PASS ? "passed" : "failed");
+			note = 0;
+		}
 	}
 	if (s->peer_state != PEER_DONE && *rc == IWT_PASS) {
 		IWT_LOG("%s: passed, but the peer %s", s->who,

@@ -509,13 +509,22 @@ atomics_client(struct iwt_mside *s)
 	return atomics_target(s);
 }
 
+#define ATOMICS_CASE(mode_) { \
+	.name = "atomics", .mode = (mode_), .timeout_s = 45, \
+	.cap = { .max_send_wr = 256, .max_rd_atomic = 4, .max_dest_rd_atomic = 4 }, \
+	.prepost = atomics_prepost, .server = atomics_server, .client = atomics_client, \
+}
+
 IWT_CASE(verbs_memif_atomics_results)
 {
-	static const struct iwt_mcase c = {
-		.name = "atomics", .timeout_s = 45,
-		.cap = { .max_send_wr = 256, .max_rd_atomic = 4, .max_dest_rd_atomic = 4 },
-		.prepost = atomics_prepost, .server = atomics_server, .client = atomics_client,
-	};
+	static const struct iwt_mcase c = ATOMICS_CASE(RTE_IWARP_MODE_INLINE);
+
+	return iwt_memif_run(&c);
+}
+
+IWT_CASE(verbs_memif_service_mode_atomics_results)
+{
+	static const struct iwt_mcase c = ATOMICS_CASE(RTE_IWARP_MODE_SERVICE);
 
 	return iwt_memif_run(&c);
 }
