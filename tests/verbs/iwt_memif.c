@@ -73,8 +73,10 @@ iwt_mctl_send(struct iwt_mside *s, uint32_t tag, const void *buf, size_t len)
 	if (len > 0)
 		memcpy(m.data, buf, len);
 	if (send(s->ctl, &m, offsetof(struct mmsg, data) + len, MSG_NOSIGNAL) < 0) {
-		IWT_LOG("%s: control send: %s", s->who, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		IWT_LOG("%s: control send: %s", s->who, strerror(err));
+		return -err;
 	}
 	return 0;
 }
