@@ -454,7 +454,8 @@ atomics_initiate(struct iwt_mside *s)
 		IWT_ASSERT(res[i] == w0 + 3 * (uint64_t)i, "%s: fetch-add %d returned %#llx",
 			   s->who, i, (unsigned long long)res[i]);
 	}
-	IWT_ASSERT_EQ(iwt_mctl_send(s, T_CHCK, NULL, 0), 0, "CHCK");
+	/* the target checks its word before the swaps change it */
+	IWT_RUN(iwt_msync(s, T_CHCK));
 	/* compare-and-swap: a swap, a mismatch (no swap), a swap of the 64-bit value */
 	for (i = 0; i < 3; i++) {
 		wr[i] = (struct rte_iwarp_send_wr){ .wr_id = 300 + i, .sg_list = &sg[i],
@@ -490,6 +491,7 @@ atomics_target(struct iwt_mside *s)
 	IWT_ASSERT(iwt_mctl_recv(s, T_CHCK, NULL, 0, 10000) >= 0, "CHCK");
 	IWT_ASSERT(*w == word_start(s->role) + 3 * A_N, "%s: word after the fetch-adds %#llx",
 		   s->who, (unsigned long long)*w);
+	IWT_ASSERT_EQ(iwt_mctl_send(s, T_CHCK, NULL, 0), 0, "CHCK");
 	IWT_ASSERT(iwt_mctl_recv(s, T_CHCK, NULL, 0, 10000) >= 0, "CHCK");
 	IWT_ASSERT_EQ(*w, 42 + (uint64_t)(s->role ^ 1), "%s: word after the swaps", s->who);
 	return IWT_PASS;
