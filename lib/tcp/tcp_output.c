@@ -142,11 +142,20 @@ sndq_slice(struct iw_tcp_stream *s, struct rte_mbuf *hdr, uint32_t seq, uint32_t
 	return 0;
 }
 
+/*
+ * The options of a segment carrying len bytes of data. SMSS leaves room for
+ * the timestamps only: a data segment takes as many SACK blocks as fit in
+ * the rest (RFC 6691), the first (most recent) ones; a full-sized one none
+ * (with them it would exceed the MTU and never leave: both directions with
+ * holes at once, each side's retransmission carrying the SACKs of its own
+ * receive holes, stalled both for good).
+ */
 static unsigned int
-build_opts(struct iw_tcp_stream *s, uint8_t *opt, uint8_t flags)
+build_opts(struct iw_tcp_stream *s, uint8_t *opt, uint8_t flags, uint32_t len)
 {
 	struct tcp_sack_blk blk[TCP_MAX_SACK_BLOCKS];
-	unsigned int n = 0;
+	uint32_t room = s->smss + ((s->flags & TF_TS) ? TCP_TS_OPT_LEN : 0);
+	unsigned int n = 0, optlen;
 
 	if (flags & RTE_TCP_SYN_FLAG) {
 		struct tcp_syn_opts so = {
@@ -166,7 +175,13 @@ build_opts(struct iw_tcp_stream *s, uint8_t *opt, uint8_t flags)
 	}
 	if ((s->flags & TF_SACK) && s->nooo > 0)
 		n = tcp_ooo_sack(s, blk, TCP_MAX_SACK_BLOCKS);
-	return tcp_opt_build(opt, (s->flags & TF_TS) != 0, tcp_ts_now(s), s->ts_recent, blk, n);
+	for (;;) {
+		optlen = tcp_opt_build(opt, (s->flags & TF_TS) != 0, tcp_ts_now(s), s->ts_recent,
+				       blk, n);
+		if (n == 0 || len == 0 || len + optlen <= room)
+			return optlen;
+		n--;
+	}
 }
 
 /*
@@ -184,7 +199,7 @@ tcp_xmit(struct iw_tcp_stream *s, uint32_t seq, uint32_t len, uint8_t flags)
 	uint32_t win;
 	int rc;
 
-	optlen = build_opts(s, opt, flags);
+	optlen = build_opts(s, opt, flags, len);
 	m = hdr_alloc(tcp, optlen, &th);
 	if (unlikely(m == NULL))
 		return -ENOBUFS;

@@ -96,6 +96,126 @@ sha_chain(struct sha256 *c, const struct rte_mbuf *m)
 		sha256_update(c, rte_pktmbuf_mtod(m, const void *), m->data_len);
 }
 
+/* One direction of a bulk transfer: pattern bytes from tx to rx, both hashed. */
+struct flow {
+	struct iw_tcp_stream *tx, *rx;
+	struct rte_mempool *mp;
+	uint64_t total, sent, rcvd;
+	uint32_t chunk, send_flags;
+	struct sha256 ctx_tx, ctx_rx;
+};
+
+static void
+flow_init(struct flow *f, struct iwt_tcp_pair *p, int from, struct iw_tcp_stream *tx,
+	  struct iw_tcp_stream *rx, uint64_t total, uint32_t chunk, uint32_t send_flags)
+{
+	memset(f, 0, sizeof(*f));
+	f->tx = tx;
+	f->rx = rx;
+	f->mp = iw_net_pool(p->net[from]);
+	f->total = total;
+	f->chunk = chunk;
+	f->send_flags = send_flags;
+	sha256_init(&f->ctx_tx);
+	sha256_init(&f->ctx_rx);
+}
+
+/* Queue what the send space takes, in chains of chunk bytes. */
+static int
+flow_send(struct flow *f)
+{
+	struct rte_mbuf *m;
+	int n;
+
+	while (f->sent < f->total && iw_tcp_send_space(f->tx) >= f->chunk) {
+		uint32_t len = (uint32_t)RTE_MIN((uint64_t)f->chunk, f->total - f->sent);
+
+		m = tcp_pattern_chain(f->mp, f->sent, len);
+		if (m == NULL)
+			break;
+		sha_chain(&f->ctx_tx, m);
+		n = iw_tcp_send(f->tx, m, f->send_flags);
+		IWT_ASSERT(n == (int)len, "send %d", n);
+		f->sent += len;
+	}
+	return IWT_PASS;
+}
+
+/* Take what has arrived. */
+static int
+flow_recv(struct flow *f)
+{
+	struct rte_mbuf *m;
+	int n = iw_tcp_recv(f->rx, &m);
+
+	if (n > 0) {
+		sha_chain(&f->ctx_rx, m);
+		IWT_ASSERT_EQ(m->pkt_len, n, "chain length");
+		rte_pktmbuf_free(m);
+		f->rcvd += n;
+	} else {
+		IWT_ASSERT(n == -EAGAIN, "recv %d at %" PRIu64 " of %" PRIu64, n, f->rcvd,
+			   f->total);
+	}
+	return IWT_PASS;
+}
+
+/* Both ends saw the same bytes. */
+static int
+flow_check(struct flow *f, uint64_t ms)
+{
+	char htx[65], hrx[65];
+
+	sha256_hex(&f->ctx_tx, htx);
+	sha256_hex(&f->ctx_rx, hrx);
+	fprintf(stderr, "  %" PRIu64 " bytes in %" PRIu64 " ms\n  sent sha256 %s\n"
+		"  rcvd sha256 %s\n", f->total, ms, htx, hrx);
+	IWT_ASSERT(strcmp(htx, hrx) == 0, "sha256 differ");
+	return IWT_PASS;
+}
+
+/*
+ * Run the flows (one direction, or both at once) until every byte has
+ * arrived. Fails on a stall past max_ms.
+ */
+static int
+run_flows(struct iwt_tcp_pair *p, struct flow *f, unsigned int nf, unsigned int max_ms)
+{
+	uint64_t t0 = ms_now(), end = t0 + max_ms, last = t0;
+	unsigned int i, done = 0;
+
+	while (done < nf) {
+		for (i = 0; i < nf; i++)
+			IWT_RUN(flow_send(&f[i]));
+		iwt_tcp_poll(p);
+		for (i = 0, done = 0; i < nf; i++) {
+			IWT_RUN(flow_recv(&f[i]));
+			done += f[i].rcvd >= f[i].total;
+		}
+		if (ms_now() - last > 5000) {
+			last = ms_now();
+			fprintf(stderr, "  %" PRIu64 " MiB of %" PRIu64 " after %" PRIu64 " ms\n",
+				f[0].rcvd >> 20, f[0].total >> 20, last - t0);
+		}
+		if (ms_now() > end) {
+			for (i = 0; i < nf; i++) {
+				struct iw_tcp_info ti;
+
+				iw_tcp_info_get(f[i].tx, &ti);
+				IWT_LOG("stalled: sent %" PRIu64 " rcvd %" PRIu64 " cwnd %u wnd %u "
+					"rto %u state %s", f[i].sent, f[i].rcvd, ti.cwnd,
+					ti.snd_wnd, ti.rto_us, iw_tcp_state_name(ti.state));
+			}
+			iwt_tcp_dump("A", p->tcp[0]);
+			iwt_tcp_dump("B", p->tcp[1]);
+			return IWT_FAIL;
+		}
+	}
+	for (i = 0; i < nf; i++)
+		IWT_RUN(flow_check(&f[i], ms_now() - t0));
+	return IWT_PASS;
+}
+
 /*
  * Send total pattern bytes from tx to rx in chains of chunk bytes; both
  * sides hash what they see. Fails on a stall past max_ms.
@@ -104,61 +224,10 @@ static int
 bulk(struct iwt_tcp_pair *p, int from, struct iw_tcp_stream *tx, struct iw_tcp_stream *rx,
      uint64_t total, uint32_t chunk, unsigned int max_ms, uint32_t send_flags)
 {
-	struct rte_mempool *mp = iw_net_pool(p->net[from]);
-	struct sha256 ctx_tx, ctx_rx;
-	char htx[65], hrx[65];
-	uint64_t sent = 0, rcvd = 0, t0 = ms_now(), end = t0 + max_ms, last = t0;
-	struct rte_mbuf *m;
-	int n;
+	struct flow f;
 
-	sha256_init(&ctx_tx);
-	sha256_init(&ctx_rx);
-	while (rcvd < total) {
-		while (sent < total && iw_tcp_send_space(tx) >= chunk) {
-			uint32_t len = (uint32_t)RTE_MIN((uint64_t)chunk, total - sent);
-
-			m = tcp_pattern_chain(mp, sent, len);
-			if (m == NULL)
-				break;
-			sha_chain(&ctx_tx, m);
-			n = iw_tcp_send(tx, m, send_flags);
-			IWT_ASSERT(n == (int)len, "send %d", n);
-			sent += len;
-		}
-		iwt_tcp_poll(p);
-		n = iw_tcp_recv(rx, &m);
-		if (n > 0) {
-			sha_chain(&ctx_rx, m);
-			IWT_ASSERT_EQ(m->pkt_len, n, "chain length");
-			rte_pktmbuf_free(m);
-			rcvd += n;
-		} else {
-			IWT_ASSERT(n == -EAGAIN, "recv %d at %" PRIu64 " of %" PRIu64, n, rcvd,
-				   total);
-		}
-		if (ms_now() - last > 5000) {
-			last = ms_now();
-			fprintf(stderr, "  %" PRIu64 " MiB of %" PRIu64 " after %" PRIu64 " ms\n",
-				rcvd >> 20, total >> 20, last - t0);
-		}
-		if (ms_now() > end) {
-			struct iw_tcp_info ti;
-
-			iw_tcp_info_get(tx, &ti);
-			IWT_LOG("stalled: sent %" PRIu64 " rcvd %" PRIu64 " cwnd %u wnd %u rto %u "
-				"state %s", sent, rcvd, ti.cwnd, ti.snd_wnd, ti.rto_us,
-				iw_tcp_state_name(ti.state));
-			iwt_tcp_dump("A", p->tcp[0]);
-			iwt_tcp_dump("B", p->tcp[1]);
-			return IWT_FAIL;
-		}
-	}
-	sha256_hex(&ctx_tx, htx);
-	sha256_hex(&ctx_rx, hrx);
-	fprintf(stderr, "  %" PRIu64 " bytes in %" PRIu64 " ms\n  sent sha256 %s\n"
-		"  rcvd sha256 %s\n", total, ms_now() - t0, htx, hrx);
-	IWT_ASSERT(strcmp(htx, hrx) == 0, "sha256 differ");
-	return IWT_PASS;
+	flow_init(&f, p, from, tx, rx, total, chunk, send_flags);
+	return run_flows(p, &f, 1, max_ms);
 }
 
 static void
@@ -377,6 +446,47 @@ IWT_CASE(tcp_ring_bulk_impaired)
 		   "every impairment happened");
 	IWT_ASSERT(sb.rx_bad_cksum > 0, "corrupted segments died at the TCP checksum");
 	IWT_ASSERT(sb.rx_ooo_segs > 0 && sb.rx_dup_bytes > 0, "reordering and duplicates seen");
+	iw_tcp_close(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
+
+/*
+ * Both directions at once, losses both ways: each side holds out-of-order
+ * data (SACK blocks to send back) while it sends full-sized segments. Those
+ * must still fit the MTU (RFC 6691: as many SACK blocks as fit, none in a
+ * full one), or lib/net refuses them (tx_bad) and the retransmissions of
+ * both sides, each carrying its SACKs, never leave: the transfer stalls.
+ */
+IWT_CASE(tcp_ring_bidir_loss_sack_fits_mtu)
+{
+	struct iw_impair_conf ic = { .seed = 20261202, .drop_ppm = 20000 /* 2 % */ };
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_net_stats ns;
+	struct iw_tcp_stats ts;
+	struct flow f[2];
+	unsigned int i;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tbs", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	IWT_RUN(connect_pair(&p, 5001, &o, &a, &b, &l, &la));
+	IWT_ASSERT_EQ(iw_port_impair(p.port[0], 0, &ic), 0, "impair A rx");
+	ic.seed++;
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &ic), 0, "impair B rx");
+	flow_init(&f[0], &p, 0, a, b, 32ull << 20, 65536, 0);
+	flow_init(&f[1], &p, 1, b, a, 32ull << 20, 65536, 0);
+	IWT_RUN(run_flows(&p, f, 2, 60000));
+	for (i = 0; i < 2; i++) {
+		iw_net_stats_get(p.net[i], &ns);
+		iw_tcp_stats_get(p.tcp[i], &ts);
+		IWT_ASSERT(ts.rx_ooo_segs > 0, "%c held out-of-order data", 'A' + i);
+		IWT_ASSERT_EQ(ns.tx_bad, 0, "%c: no segment over the MTU", 'A' + i);
+	}
 	iw_tcp_close(a);
 	iw_tcp_close(b);
 	iw_tcp_close(l);
