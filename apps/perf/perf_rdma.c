@@ -131,6 +131,7 @@ struct rd {
 	uint8_t *mem;
 	size_t mem_len;
 	uint32_t max_size;
+	uint32_t max_recv;        /* each QP's receive queue */
 	uint64_t seq_out, seq_in;
 	bool ctl_busy;
 	uint64_t hz, timeout;
@@ -447,10 +448,16 @@ rd_stalled(struct rd *r, uint64_t last)
 {
 	if (rte_rdtsc() - last <= r->timeout)
 		return 0;
-	if (rd_check_cm(r) == 0)
+	if (rd_check_cm(r) == 0) {
+		struct rte_iwarp_dev_stats st;
+
+		rte_iwarp_dev_stats_get(r->dev, &st);
 		perf_error("no progress in %u s: %" PRIu64 " posted, %" PRIu64 " completed, %"
-			   PRIu64 " received", r->p->timeout_s, r->tot_issued, r->tot_done,
-			   r->tot_received);
+			   PRIu64 " received (engine: %" PRIu64 " FPDUs out, %" PRIu64
+			   " in, %" PRIu64 " transmits deferred for want of an mbuf)",
+			   r->p->timeout_s, r->tot_issued, r->tot_done, r->tot_received,
+			   st.tx_fpdus, st.rx_fpdus, st.tx_nombuf);
+	}
 	return -1;
 }
 
@@ -1104,6 +1111,15 @@ rd_sv_size(struct rd *r, const struct rd_slot *in)
 	int rc = 0;
 
 	rd_slot_init(&m, PERF_MSG_BEGIN_ACK, p, size);
+	if (p->kind == PERF_KIND_BW && p->verb == PERF_VERB_SEND &&
+	    rte_be_to_cpu_32(in->ctl.window) > r->max_recv) {
+		m.ctl.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
+		rd_ctl_send(r, &m);
+		perf_error("the client keeps %u receives posted (-r), this server's receive "
+			   "queue holds %u: give the server the same -r",
+			   rte_be_to_cpu_32(in->ctl.window), r->max_recv);
+		return -1;
+	}
 	if (!rd_sv_begin_ok(r, in)) {
 		m.ctl.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
 		rd_ctl_send(r, &m);
@@ -1316,6 +1332,7 @@ rd_create_qps(struct rd *r)
 				   rte_strerror(rte_errno));
 			return -1;
 		}
+		r->max_recv = qa.cap.max_recv_wr;
 		if (qa.cap.max_inline_data < p->inline_size) {
 			perf_error("-I %u: the QP takes at most %u bytes inline", p->inline_size,
 				   qa.cap.max_inline_data);

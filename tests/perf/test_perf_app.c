@@ -591,30 +591,35 @@ IWT_CASE(perf_rdma_multi_qp_bw)
 
 /*
  * -b: the server runs the pattern towards the client at the same time (it
- * says how many messages it sent back: -n per size) and the client's row
- * sums both directions; write_bw, send_bw (credits both ways) and read_bw.
+ * says how many messages it sent back: -n per size and connection) and the
+ * client's row sums both directions; write_bw, send_bw (credits both ways)
+ * and read_bw; and write_bw on 3 connections (both sides' TCP streams then
+ * lose segments to the full net_memif rings at once, each holding the
+ * other's out-of-order data).
  */
 IWT_CASE(perf_rdma_bidirectional_bw)
 {
 	static struct iwt_perf_run cli, srv;
 	static const struct {
-		const char *test, *flags, *back;
+		const char *test, *srv_flags, *flags, *back;
 		int rows;
 		unsigned long size0, iters;
 	} runs[] = {
-		{ "write_bw", "-b -a --size_min 2048 --size_max 4096 -n 400",
+		{ "write_bw", "", "-b -a --size_min 2048 --size_max 4096 -n 400",
 		  "sent 800 message(s) back (-b)", 2, 2048, 400 },
-		{ "send_bw", "-b -s 1024 -n 1000 -t 16 -r 8", "sent 1000 message(s) back (-b)", 1,
-		  1024, 1000 },
-		{ "read_bw", "-b -s 8192 -n 300 -o 4", "sent 300 message(s) back (-b)", 1, 8192,
-		  300 },
+		{ "send_bw", "", "-b -s 1024 -n 1000 -t 16 -r 8",
+		  "sent 1000 message(s) back (-b)", 1, 1024, 1000 },
+		{ "read_bw", "", "-b -s 8192 -n 300 -o 4", "sent 300 message(s) back (-b)", 1,
+		  8192, 300 },
+		{ "write_bw", "-q 3", "-q 3 -b -s 4096 -n 2000",
+		  "on 3 connection(s), sent 6000 message(s) back (-b)", 1, 4096, 2000 },
 	};
 	char rows[4][512];
 	unsigned int k;
 	int i;
 
 	for (k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
-		IWT_RUN(rdma_pair(runs[k].test, "", runs[k].flags, &cli, &srv));
+		IWT_RUN(rdma_pair(runs[k].test, runs[k].srv_flags, runs[k].flags, &cli, &srv));
 		IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), runs[k].rows, "rows of %s",
 			      runs[k].test);
 		for (i = 0; i < runs[k].rows; i++)
