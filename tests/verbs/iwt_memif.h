@@ -15,8 +15,16 @@
  *
  * Teardown: both sides say done, stop their engine, quiesce their port
  * (iw_port_quiesce: net_memif crashes if its peer goes while it polls), say
- * so, and only then close. A side that fails sends ABORT: the other stops
- * waiting at once and fails too, naming the side that failed first.
+ * so, and only then close: the client first, the server once its link is
+ * down. A side that fails sends ABORT: the other stops waiting at once and
+ * fails too, naming the side that failed first.
+ *
+ * Each side is its own process: a scenario keeps its state in file-scope
+ * variables. Once the service-mode engine runs, control calls go through
+ * iwt_mcall() (the helpers below do it); posts and polls are direct. Work
+ * requests that must be posted before the connection belong in prepost,
+ * which runs after the engine started: a post made directly before the
+ * engine runs is not counted by the service-mode queue accounting.
  */
 #include <stdbool.h>
 #include <stdint.h>
