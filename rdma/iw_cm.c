@@ -22,12 +22,18 @@ static void conn_event(struct iw_tcp_stream *s, uint32_t events, void *arg);
 static void conn_acked(struct iw_tcp_stream *s, uint64_t acked_total, void *arg);
 static void listen_event(struct iw_tcp_stream *s, uint32_t events, void *arg);
 
+/*
+ * TCP options of a connection. The send queue holds one entry (16 bytes) per
+ * FPDU queued and not yet acknowledged: 1,024 cover the 512 KiB send buffer
+ * in full-sized FPDUs and a thousand small messages in flight, while 4,096
+ * made the stream 64 KiB of a connection's 80 (issue 5: 10,000 QPs).
+ */
 static void
 stream_opts(struct iw_tcp_opts *o)
 {
 	iw_tcp_opts_default(o);
 	o->sndbuf = 512 * 1024;
-	o->sndq_chains = 4096;
+	o->sndq_chains = 1024;
 }
 
 static void
@@ -85,16 +91,34 @@ static void
 id_free(struct rte_iwarp_cm_id *id)
 {
 	TAILQ_REMOVE(&id->dev->cm_ids, id, next);
+	if (id->watched)
+		TAILQ_REMOVE(&id->dev->cm_watch, id, watch_next);
 	rte_free(id->rbuf);
 	rte_free(id);
 }
 
-static uint64_t
-deadline(const struct rte_iwarp_cm_id *id)
+/*
+ * iw_cm_poll() looks at the ids with an MPA deadline or waiting to be freed
+ * only (the watch list), not at every connection: an id leaves the list when
+ * the poll finds it with neither.
+ */
+static void
+id_watch(struct rte_iwarp_cm_id *id)
+{
+	if (!id->watched) {
+		TAILQ_INSERT_TAIL(&id->dev->cm_watch, id, watch_next);
+		id->watched = true;
+	}
+}
+
+/* Start the MPA exchange timeout. */
+static void
+id_arm(struct rte_iwarp_cm_id *id)
 {
 	uint32_t ms = id->param.timeout_ms ? id->param.timeout_ms : DEF_TIMEOUT_MS;
 
-	return rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	id->deadline = rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+	id_watch(id);
 }
 
 static void
@@ -179,6 +203,7 @@ conn_gone(struct rte_iwarp_cm_id *id, int status, bool abort)
 		/* never announced: nobody knows this id; freed by iw_cm_poll() (the
 		 * caller may still be inside one of its callbacks) */
 		id->destroyed = true;
+		id_watch(id);
 		break;
 	case IW_CM_MPA_REQ_RCVD:
 	case IW_CM_ESTABLISHED:
@@ -201,7 +226,7 @@ send_request(struct rte_iwarp_cm_id *id)
 		return;
 	}
 	id->state = IW_CM_MPA_REQ_SENT;
-	id->deadline = deadline(id);
+	id_arm(id);
 }
 
 /* Hand the stream bytes after the MPA frame to the QP. */
@@ -389,7 +414,7 @@ listen_event(struct iw_tcp_stream *s, uint32_t events, void *arg)
 			id->param = lid->param;
 			id->s = ns[i];
 			id->state = IW_CM_MPA_REQ_WAIT;
-			id->deadline = deadline(id);
+			id_arm(id);
 			cb.event = conn_event;
 			cb.acked = conn_acked;
 			cb.arg = id;
@@ -477,7 +502,7 @@ rte_iwarp_connect(struct rte_iwarp_qp *qp, rte_be32_t dst, uint16_t port,
 	id->initiator = true;
 	id->qp = qp;
 	id->state = IW_CM_TCP_CONNECTING;
-	id->deadline = deadline(id);
+	id_arm(id);
 	stream_opts(&o);
 	cb.event = conn_event;
 	cb.acked = conn_acked;
@@ -546,7 +571,7 @@ rte_iwarp_accept(struct rte_iwarp_cm_id *id, struct rte_iwarp_qp *qp,
 	iw_qp_connected(qp, &res, true);
 	if (res.expect_rtr) {
 		id->state = IW_CM_RTR_WAIT;
-		id->deadline = deadline(id);
+		id_arm(id);
 	} else {
 		id->state = IW_CM_ESTABLISHED;
 		ev_push(id->dev, RTE_IWARP_CM_EVENT_ESTABLISHED, id, 0, 0, NULL, 0, res.ird,
@@ -666,10 +691,12 @@ rte_iwarp_cm_destroy_id(struct rte_iwarp_cm_id *id)
 		id->qp = NULL;
 	}
 	id->state = IW_CM_CLOSED;
-	if (id->refs > 0)
+	if (id->refs > 0) {
 		id->destroyed = true;
-	else
+		id_watch(id);
+	} else {
 		id_free(id);
+	}
 	return 0;
 }
 
@@ -696,10 +723,15 @@ iw_cm_poll(struct rte_iwarp_dev *dev, uint64_t now)
 	if (now < dev->cm_next_check)
 		return;
 	dev->cm_next_check = now + rte_get_timer_hz() / (1000000 / CHECK_US);
-	for (id = TAILQ_FIRST(&dev->cm_ids); id != NULL; id = nx) {
-		nx = TAILQ_NEXT(id, next);
+	for (id = TAILQ_FIRST(&dev->cm_watch); id != NULL; id = nx) {
+		nx = TAILQ_NEXT(id, watch_next);
 		if (id->destroyed && id->refs == 0 && id->s == NULL) {
 			id_free(id);
+			continue;
+		}
+		if (id->deadline == 0 && !id->destroyed) {
+			TAILQ_REMOVE(&dev->cm_watch, id, watch_next);
+			id->watched = false;
 			continue;
 		}
 		if (id->deadline == 0 || now < id->deadline)

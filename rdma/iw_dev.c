@@ -15,6 +15,9 @@
 
 #include "iw_verbs_pvt.h"
 
+/* TCP streams beyond one per QP: listeners and connections being set up */
+#define IW_DEV_SPARE_STREAMS 1024
+
 RTE_LOG_REGISTER_SUFFIX(iw_verbs_logtype, verbs, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(iw_cm_logtype, cm, NOTICE);
 
@@ -30,6 +33,7 @@ struct rte_iwarp_dev *
 rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 {
 	struct iw_net_conf nc = { 0 };
+	struct iw_tcp_conf tc = { 0 };
 	struct rte_iwarp_dev *dev;
 	uint32_t nev;
 	int err;
@@ -52,6 +56,7 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	}
 	TAILQ_INIT(&dev->tx_list);
 	TAILQ_INIT(&dev->cm_ids);
+	TAILQ_INIT(&dev->cm_watch);
 	dev->mode = conf->mode;
 	dev->max_qps = conf->max_qps ? conf->max_qps : 16384;
 	dev->qps = rte_zmalloc("iwarp_qps", sizeof(dev->qps[0]) * dev->max_qps, 0);
@@ -76,7 +81,9 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		err = rte_errno;
 		goto fail;
 	}
-	dev->tcp = iw_tcp_create(dev->net, NULL);
+	/* a stream per QP, and room for listeners and connections being set up */
+	tc.max_streams = dev->max_qps + IW_DEV_SPARE_STREAMS;
+	dev->tcp = iw_tcp_create(dev->net, &tc);
 	if (dev->tcp == NULL) {
 		err = rte_errno;
 		goto fail;

@@ -271,6 +271,7 @@ struct rte_iwarp_cm_id {
 	uint8_t state;            /* enum iw_cm_state */
 	bool initiator;
 	bool destroyed;           /* destroy asked while events are unacked */
+	bool watched;             /* on the device's watch list */
 	uint32_t refs;            /* unacked events */
 	uint64_t deadline;        /* TSC of the MPA timeout, 0 none */
 	struct rte_iwarp_conn_param param;
@@ -281,6 +282,7 @@ struct rte_iwarp_cm_id {
 	uint32_t rlen;
 	uint32_t flen;            /* length of the MPA frame in rbuf */
 	TAILQ_ENTRY(rte_iwarp_cm_id) next;
+	TAILQ_ENTRY(rte_iwarp_cm_id) watch_next;
 };
 
 /**
@@ -325,6 +327,7 @@ struct rte_iwarp_dev {
 	struct rte_mempool *pool;
 	struct iw_qp_list tx_list;
 	struct iw_cm_list cm_ids;
+	struct iw_cm_list cm_watch;   /* ids with an MPA deadline or to be freed */
 	struct rte_iwarp_qp **qps;
 	uint32_t max_qps;
 	uint32_t qp_hint;

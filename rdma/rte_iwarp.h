@@ -106,7 +106,8 @@ struct rte_iwarp_dev_conf {
 	rte_be32_t ip;          /**< local IPv4 address (required) */
 	rte_be32_t netmask;     /**< default 255.255.255.0 */
 	rte_be32_t gateway;     /**< 0: none */
-	uint32_t max_qps;       /**< QP table size (default 16384) */
+	uint32_t max_qps;       /**< QP table size (default 16384); the TCP
+				 *   connection table holds max_qps + 1024 */
 	uint32_t max_stags;     /**< STag table size (default 65536) */
 	uint32_t max_cm_events; /**< CM event queue depth (default 4096, power of 2) */
 	enum rte_iwarp_mode mode; /**< RTE_IWARP_MODE_INLINE */

@@ -23,12 +23,19 @@ int
 iwt_vpair_open_mode(struct iwt_vpair *p, const char *name, uint32_t cqe,
 		    enum rte_iwarp_mode mode)
 {
+	return iwt_vpair_open_eal(p, name, cqe, mode, "");
+}
+
+int
+iwt_vpair_open_eal(struct iwt_vpair *p, const char *name, uint32_t cqe,
+		   enum rte_iwarp_mode mode, const char *eal_args)
+{
 	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = 16383 };
 	struct rte_iwarp_dev_conf dc = { .no_gratuitous_arp = true, .mode = mode };
 	int i, rc;
 
 	memset(p, 0, sizeof(*p));
-	rc = iwt_eal_init("");
+	rc = iwt_eal_init(eal_args);
 	if (rc < 0)
 		return rc;
 	rc = iw_wire_create(name, &pc, p->port);
