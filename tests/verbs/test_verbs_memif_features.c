@@ -296,6 +296,19 @@ srq_setup(struct iwt_mside *s)
 	return IWT_PASS;
 }
 
+/* the destroy calls, on the engine in service mode */
+static int
+destroy_srq(void *srq_)
+{
+	return rte_iwarp_destroy_srq(srq_);
+}
+
+static int
+destroy_qp(void *qp_)
+{
+	return rte_iwarp_destroy_qp(qp_);
+}
+
 static int
 srq_connect(struct iwt_mside *s)
 {
@@ -352,13 +365,13 @@ srq_server(struct iwt_mside *s)
 	}
 	for (i = 0; i < Q_NQP; i++)
 		IWT_ASSERT_EQ(per[i], Q_PER, "QP %d took its receives from the SRQ", i);
-	IWT_ASSERT_EQ(rte_iwarp_destroy_srq(srq), -EBUSY, "SRQ in use");
+	IWT_ASSERT_EQ(iwt_mcall(s, destroy_srq, srq), -EBUSY, "SRQ in use");
 	for (i = 0; i < Q_NQP; i++)
 		IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_DISCONNECTED, &ev, 10000), 0,
 			      "DISCONNECTED %d", i);
 	for (i = 0; i < Q_NQP; i++)
-		IWT_ASSERT_EQ(rte_iwarp_destroy_qp(qps[i]), 0, "destroy_qp");
-	IWT_ASSERT_EQ(rte_iwarp_destroy_srq(srq), 0, "destroy_srq once unused");
+		IWT_ASSERT_EQ(iwt_mcall(s, destroy_qp, qps[i]), 0, "destroy_qp");
+	IWT_ASSERT_EQ(iwt_mcall(s, destroy_srq, srq), 0, "destroy_srq once unused");
 	return IWT_PASS;
 }
 
@@ -391,12 +404,21 @@ srq_client(struct iwt_mside *s)
 	return IWT_PASS;
 }
 
+#define SRQ_CASE(mode_) { \
+	.name = "SRQ", .mode = (mode_), .no_qp = true, .timeout_s = 45, \
+	.setup = srq_setup, .server = srq_server, .client = srq_client, \
+}
+
 IWT_CASE(verbs_memif_srq)
 {
-	static const struct iwt_mcase c = {
-		.name = "SRQ", .no_qp = true, .timeout_s = 45,
-		.setup = srq_setup, .server = srq_server, .client = srq_client,
-	};
+	static const struct iwt_mcase c = SRQ_CASE(RTE_IWARP_MODE_INLINE);
+
+	return iwt_memif_run(&c);
+}
+
+IWT_CASE(verbs_memif_service_mode_srq)
+{
+	static const struct iwt_mcase c = SRQ_CASE(RTE_IWARP_MODE_SERVICE);
 
 	return iwt_memif_run(&c);
 }
@@ -571,11 +593,37 @@ win_prepost(struct iwt_mside *s)
 	return IWT_PASS;
 }
 
+/* control calls of the window owner, on the engine in service mode */
+struct bind_arg {
+	struct rte_iwarp_mw *mw;
+	struct rte_iwarp_mw_bind_info bi;
+};
+
+static int
+bind_mw(void *arg)
+{
+	struct bind_arg *b = arg;
+
+	return rte_iwarp_bind_mw(b->mw, &b->bi);
+}
+
+static int
+dealloc_mw(void *mw)
+{
+	return rte_iwarp_dealloc_mw(mw);
+}
+
+static int
+dereg_mr(void *mr)
+{
+	return rte_iwarp_dereg_mr(mr);
+}
+
 static int
 win_server(struct iwt_mside *s)
 {
-	struct rte_iwarp_mw_bind_info bi = { s->mr, (uintptr_t)s->mem + W_WIN1, W_LEN,
-		RTE_IWARP_ACCESS_REMOTE_READ };
+	struct bind_arg b = { mw1, { s->mr, (uintptr_t)s->mem + W_WIN1, W_LEN,
+		RTE_IWARP_ACCESS_REMOTE_READ } };
 	struct rte_iwarp_cm_event ev;
 	struct rte_iwarp_qp_attr qa;
 	struct rte_iwarp_send_wr wr;
@@ -586,7 +634,7 @@ win_server(struct iwt_mside *s)
 
 	IWT_RUN(iwt_mconnect(s, qpb, NULL, &idb));
 	iwt_vfill(s->mem + W_WIN1, W_LEN, 5);
-	IWT_ASSERT_EQ(rte_iwarp_bind_mw(mw1, &bi), 0, "bind type 1");
+	IWT_ASSERT_EQ(iwt_mcall(s, bind_mw, &b), 0, "bind type 1");
 	IWT_ASSERT(mw1->rkey != old && mw1->rkey != 0, "new rkey");
 	wr = (struct rte_iwarp_send_wr){ .wr_id = 22, .opcode = RTE_IWARP_WR_BIND_MW,
 		.send_flags = RTE_IWARP_SEND_SIGNALED };
@@ -597,7 +645,7 @@ win_server(struct iwt_mside *s)
 	IWT_ASSERT_EQ(iwt_post_send1(qpb, &wr), 0, "BIND_MW on QP B");
 	IWT_RUN(iwt_mwc_expect(s, s->cq, 22, RTE_IWARP_WC_BIND_MW, NULL));
 	IWT_ASSERT_EQ(mw2->rkey & 0xff, 0x33, "type 2 window key");
-	IWT_ASSERT_EQ(rte_iwarp_dereg_mr(s->mr), -EBUSY, "MR with bound windows");
+	IWT_ASSERT_EQ(iwt_mcall(s, dereg_mr, s->mr), -EBUSY, "MR with bound windows");
 	k = (struct win_keys){ mw1->rkey, mw2->rkey };
 	IWT_ASSERT_EQ(iwt_mctl_send(s, T_WIND, &k, sizeof(k)), 0, "WIND");
 	/* the client READs window 1, WRITEs window 2, then invalidates window 1 */
@@ -619,16 +667,16 @@ win_server(struct iwt_mside *s)
 		IWT_ASSERT_EQ(ev.term, ev.id == s->id ? IWT_TERM_RDMAP_PROT_INVALID_STAG :
 			      IWT_TERM_DDP_TAGGED_INVALID_STAG, "TERMINATE code");
 	}
-	rte_iwarp_query_qp(s->qp, &qa);
+	iwt_mquery_qp(s, s->qp, &qa);
 	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "QP A in ERROR");
 	IWT_ASSERT_EQ(qa.term_sent, IWT_TERM_RDMAP_PROT_INVALID_STAG, "READ of window 1 refused");
-	rte_iwarp_query_qp(qpb, &qa);
+	iwt_mquery_qp(s, qpb, &qa);
 	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "QP B in ERROR");
 	IWT_ASSERT_EQ(qa.term_sent, IWT_TERM_DDP_TAGGED_INVALID_STAG, "WRITE of window 2 refused");
 	IWT_ASSERT(iwt_vcheck(s->mem + W_WIN2, W_LEN, 6) < 0, "nothing written after LOCAL_INV");
-	IWT_ASSERT_EQ(rte_iwarp_dealloc_mw(mw1), 0, "dealloc");
-	IWT_ASSERT_EQ(rte_iwarp_dealloc_mw(mw2), 0, "dealloc");
-	IWT_ASSERT_EQ(rte_iwarp_dereg_mr(s->mr), 0, "MR free once the windows are gone");
+	IWT_ASSERT_EQ(iwt_mcall(s, dealloc_mw, mw1), 0, "dealloc");
+	IWT_ASSERT_EQ(iwt_mcall(s, dealloc_mw, mw2), 0, "dealloc");
+	IWT_ASSERT_EQ(iwt_mcall(s, dereg_mr, s->mr), 0, "MR free once the windows are gone");
 	s->mr = NULL;
 	return IWT_PASS;
 }
@@ -696,21 +744,29 @@ win_client(struct iwt_mside *s)
 	IWT_ASSERT_EQ(ev.term, IWT_TERM_DDP_TAGGED_INVALID_STAG, "DDP: invalid STag");
 	IWT_ASSERT_EQ(iwt_mwc(s, s->cq, &wc, 1, 10000), 1, "WRITE completion");
 	IWT_ASSERT_EQ(wc.wr_id, 5, "the WRITE completes (flushed at the latest)");
-	rte_iwarp_query_qp(s->qp, &qa);
+	iwt_mquery_qp(s, s->qp, &qa);
 	IWT_ASSERT_EQ(qa.term_received, IWT_TERM_RDMAP_PROT_INVALID_STAG, "QP A: TERMINATE parsed");
-	rte_iwarp_query_qp(qpb, &qa);
+	iwt_mquery_qp(s, qpb, &qa);
 	IWT_ASSERT_EQ(qa.term_received, IWT_TERM_DDP_TAGGED_INVALID_STAG, "QP B: TERMINATE parsed");
 	IWT_ASSERT_EQ(iwt_mctl_send(s, T_TERM, NULL, 0), 0, "TERM");
 	return IWT_PASS;
 }
 
+#define WIN_CASE(mode_) { \
+	.name = "memory windows", .mode = (mode_), .timeout_s = 45, \
+	.setup = win_setup, .prepost = win_prepost, .server = win_server, .client = win_client, \
+}
+
 IWT_CASE(verbs_memif_windows_invalidate)
 {
-	static const struct iwt_mcase c = {
-		.name = "memory windows", .timeout_s = 45,
-		.setup = win_setup, .prepost = win_prepost,
-		.server = win_server, .client = win_client,
-	};
+	static const struct iwt_mcase c = WIN_CASE(RTE_IWARP_MODE_INLINE);
+
+	return iwt_memif_run(&c);
+}
+
+IWT_CASE(verbs_memif_service_mode_windows_invalidate)
+{
+	static const struct iwt_mcase c = WIN_CASE(RTE_IWARP_MODE_SERVICE);
 
 	return iwt_memif_run(&c);
 }
@@ -725,7 +781,6 @@ static int
 cqo_setup(struct iwt_mside *s)
 {
 	struct rte_iwarp_qp_init_attr ia = { .send_cq = s->cq };
-	int i;
 
 	if (s->role == IWT_M_CLIENT)
 		return IWT_PASS;
@@ -734,30 +789,59 @@ cqo_setup(struct iwt_mside *s)
 	ia.recv_cq = small;
 	s->qp = rte_iwarp_create_qp(s->pd, &ia);
 	IWT_ASSERT(s->qp != NULL, "create_qp");
+	return IWT_PASS;
+}
+
+static int
+cqo_prepost(struct iwt_mside *s)
+{
+	int i;
+
+	if (s->role == IWT_M_CLIENT)
+		return IWT_PASS;
 	for (i = 0; i < 10; i++)
 		IWT_ASSERT_EQ(iwt_post_recv1(s->qp, 100 + i, s->mem + 1000 * i, 1000, s->mr->lkey),
 			      0, "recv");
 	return IWT_PASS;
 }
 
+struct stats_arg {
+	struct rte_iwarp_dev *dev;
+	struct rte_iwarp_dev_stats st;
+};
+
+static int
+stats_get(void *arg)
+{
+	struct stats_arg *a = arg;
+
+	return rte_iwarp_dev_stats_get(a->dev, &a->st);
+}
+
+static int
+destroy_cq(void *cq)
+{
+	return rte_iwarp_destroy_cq(cq);
+}
+
 static int
 cqo_server(struct iwt_mside *s)
 {
-	struct rte_iwarp_dev_stats st = { 0 };
+	struct stats_arg sa = { .dev = s->dev };
 	struct rte_iwarp_cm_event ev;
 	struct rte_iwarp_qp_attr qa;
 	struct rte_iwarp_wc wc[8];
 	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * 10;
 
 	/* 10 receives complete into a CQ of 4 nobody polls */
-	while (st.cq_overflows == 0 && rte_get_timer_cycles() < end) {
+	while (sa.st.cq_overflows == 0 && rte_get_timer_cycles() < end) {
 		iwt_mprogress(s);
-		rte_iwarp_dev_stats_get(s->dev, &st);
+		iwt_mcall(s, stats_get, &sa);
 	}
-	IWT_ASSERT(st.cq_overflows > 0, "overflow counted");
+	IWT_ASSERT(sa.st.cq_overflows > 0, "overflow counted");
 	IWT_ASSERT_EQ(rte_iwarp_poll_cq(small, 8, wc), -EOVERFLOW, "overflow reported by poll");
 	IWT_ASSERT_EQ(rte_iwarp_poll_cq(small, 8, wc), -EOVERFLOW, "and again: sticky");
-	rte_iwarp_query_qp(s->qp, &qa);
+	iwt_mquery_qp(s, s->qp, &qa);
 	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "the QP that lost a completion is in ERROR");
 	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_CQ_ERROR, &ev, 5000), 0, "CQ_ERROR event");
 	IWT_ASSERT(ev.id == s->id && ev.status == -EOVERFLOW, "event of the QP's id, %d",
@@ -765,10 +849,10 @@ cqo_server(struct iwt_mside *s)
 	IWT_ASSERT_EQ(iwt_mctl_send(s, T_CHCK, NULL, 0), 0, "CHCK");
 	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_DISCONNECTED, &ev, 10000), 0,
 		      "DISCONNECTED");
-	IWT_ASSERT_EQ(rte_iwarp_destroy_cq(small), -EBUSY, "CQ in use");
-	IWT_ASSERT_EQ(rte_iwarp_destroy_qp(s->qp), 0, "destroy_qp");
+	IWT_ASSERT_EQ(iwt_mcall(s, destroy_cq, small), -EBUSY, "CQ in use");
+	IWT_ASSERT_EQ(iwt_mcall(s, destroy_qp, s->qp), 0, "destroy_qp");
 	s->qp = NULL;
-	IWT_ASSERT_EQ(rte_iwarp_destroy_cq(small), 0, "destroy_cq");
+	IWT_ASSERT_EQ(iwt_mcall(s, destroy_cq, small), 0, "destroy_cq");
 	return IWT_PASS;
 }
 
@@ -789,12 +873,21 @@ cqo_client(struct iwt_mside *s)
 	return IWT_PASS;
 }
 
+#define CQO_CASE(mode_) { \
+	.name = "CQ overflow", .mode = (mode_), .timeout_s = 45, \
+	.setup = cqo_setup, .prepost = cqo_prepost, .server = cqo_server, .client = cqo_client, \
+}
+
 IWT_CASE(verbs_memif_cq_overflow_reported)
 {
-	static const struct iwt_mcase c = {
-		.name = "CQ overflow", .timeout_s = 45,
-		.setup = cqo_setup, .server = cqo_server, .client = cqo_client,
-	};
+	static const struct iwt_mcase c = CQO_CASE(RTE_IWARP_MODE_INLINE);
+
+	return iwt_memif_run(&c);
+}
+
+IWT_CASE(verbs_memif_service_mode_cq_overflow_reported)
+{
+	static const struct iwt_mcase c = CQO_CASE(RTE_IWARP_MODE_SERVICE);
 
 	return iwt_memif_run(&c);
 }
