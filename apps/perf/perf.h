@@ -79,6 +79,7 @@ struct perf_params {
 	unsigned int timeout_s;   /**< --timeout: bound on every wait for the peer */
 	const char *dev;          /**< --dev: DPDK device (raw, rdma) */
 	const char *ip;           /**< --ip: this side's IPv4 address (rdma) */
+	bool rdma_cm;             /**< -R: speak perftest's own rdma_cm protocol (rdma) */
 };
 
 /** Parse the application arguments (after "--", or all of argv). */
@@ -161,6 +162,7 @@ struct perf_transport {
 extern const struct perf_transport perf_raw_transport;
 extern const struct perf_transport perf_ktcp_transport;
 extern const struct perf_transport perf_rdma_transport;
+extern const struct perf_transport perf_perftest_transport;
 
 /**
  * Iterations of the unreported warm-up before the first size: enough frames

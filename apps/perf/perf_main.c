@@ -4,6 +4,7 @@
  * binary, over a chosen transport (struct perf_transport):
  *
  *   iwarp-perf [EAL args --] TEST --rdma|--raw|--kernel-tcp [perftest flags] [SERVER]
+ *   iwarp-perf [EAL args --] TEST --rdma -R ...  (perftest's own -R protocol)
  *   iwarp_write_bw ...   (the test from the program name)
  *
  * EAL starts only for transports that need it (rdma, raw); kernel-tcp runs without
@@ -41,7 +42,7 @@ transport_of(const struct perf_params *p)
 	case PERF_TRANSPORT_KTCP:
 		return &perf_ktcp_transport;
 	case PERF_TRANSPORT_RDMA:
-		return &perf_rdma_transport;
+		return p->rdma_cm ? &perf_perftest_transport : &perf_rdma_transport;
 	default:
 		return NULL;
 	}

@@ -26,6 +26,7 @@
 #define DEF_TX_BW 128
 #define DEF_TX_LAT 1
 #define DEF_RX 64
+#define DEF_RX_PERFTEST 512 /* perftest's DEF_RX_SEND: -R send_bw */
 #define DEF_OUT_READS 16
 #define DEF_POST_LIST 1
 #define DEF_TIMEOUT_S 10
@@ -91,6 +92,9 @@ perf_usage(FILE *out)
 		"                      port EAL made,\n"
 		"                      e.g. from --vdev=net_memif0,...)\n"
 		"  --kernel-tcp        kernel TCP sockets (TCP_NODELAY), no DPDK, no EAL\n"
+		"  -R, --rdma_cm       --rdma: speak perftest's own rdma_cm protocol (its\n"
+		"                      ib_*_bw/lat -R, control protocol 6.06) instead of\n"
+		"                      ours: the peer may be perftest on any iWARP RNIC\n"
 		"\n"
 		"perftest options:\n"
 		"  -s, --size=N        message size (default %u BW, %u LAT)\n"
@@ -231,6 +235,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "size_min", required_argument, NULL, OPT_SIZE_MIN },
 	{ "size_max", required_argument, NULL, OPT_SIZE_MAX },
+	{ "rdma_cm", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -276,6 +281,7 @@ int
 perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *p)
 {
 	bool have_size = false, have_iters = false, have_tx = false, have_timeout = false;
+	bool have_rx = false;
 	const char *base, *pos[3];
 	int c, idx, npos = 0, i;
 	char name[64];
@@ -294,7 +300,7 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 	opterr = 0;
 	for (;;) {
 		idx = -1;
-		c = getopt_long(argc, argv, ":s:n:aD:q:t:r:I:bNl:o:p:h", longopts, &idx);
+		c = getopt_long(argc, argv, ":s:n:aD:q:t:r:I:bNl:o:p:Rh", longopts, &idx);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -339,6 +345,10 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 				      false, &v) < 0)
 				return -1;
 			p->rx_depth = (unsigned int)v;
+			have_rx = true;
+			break;
+		case 'R':
+			p->rdma_cm = true;
 			break;
 		case 'I':
 			if (parse_u64(opt_name(c, idx, name, sizeof(name)), optarg, 0, 912,
@@ -509,6 +519,18 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 			   "tests)");
 		return -1;
 	}
+	if (p->rdma_cm && p->transport != PERF_TRANSPORT_RDMA) {
+		perf_error("-R: perftest's rdma_cm protocol goes with --rdma");
+		return -1;
+	}
+	if (p->rdma_cm && p->all && (p->size_min != PERF_ALL_MIN_SIZE ||
+				     p->size_max != PERF_ALL_MAX_SIZE)) {
+		perf_error("-R -a: perftest sweeps 2 B .. 8 MiB; --size_min/--size_max do "
+			   "not apply (run -s sizes instead)");
+		return -1;
+	}
+	if (p->rdma_cm && !have_rx)
+		p->rx_depth = DEF_RX_PERFTEST;
 	if (p->transport == PERF_TRANSPORT_KTCP && p->dev != NULL) {
 		perf_error("--dev: a DPDK device goes with --raw, not --kernel-tcp");
 		return -1;

@@ -9,6 +9,7 @@
 #   siw_harness.sh param NAME VALUE   set siw's module parameter NAME in guest 0
 #   siw_harness.sh guest 'CMD'        run CMD in guest 0
 #   siw_harness.sh rping ARGS...      run our iwarp-rping in iwpeer on iwsv1 as 192.168.77.50
+#   siw_harness.sh perf ARGS...       run our iwarp-perf ARGS there (--ip 192.168.77.50 added)
 #   siw_harness.sh capture start FILE [tcpdump args] | stop
 #   siw_harness.sh check FILE CRC     tshark: MPA request and reply present, no malformed
 #                                     frame, every FPDU's CRC good (CRC=1) or absent (CRC=0)
@@ -16,8 +17,8 @@
 #   siw_harness.sh terms FILE ADDR    count the TERMINATE frames ADDR sent
 #
 # Environment: IWARP_SHARED_DIR (default <source>/../shared), IWT_BUILD_DIR (the build
-# tree holding apps/rping/iwarp-rping). Exit 77 with "SKIP: reason" when the peer cannot
-# be built or booted here.
+# tree holding apps/rping/iwarp-rping and apps/perf/iwarp-perf). Exit 77 with "SKIP:
+# reason" when the peer cannot be built or booted here.
 set -u
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 SHARED=${IWARP_SHARED_DIR:-$HERE/../../../shared}
@@ -68,6 +69,11 @@ rping)
 	shift
 	exec ip netns exec $NS "$BUILD/apps/rping/iwarp-rping" $EAL -l 1 --file-prefix=iwtsiw$$ \
 		--vdev=net_af_packet0,iface=iwsv1 -- --ip $OUR_IP/24 "$@"
+	;;
+perf)
+	shift
+	exec ip netns exec $NS "$BUILD/apps/perf/iwarp-perf" $EAL -l 1 --file-prefix=iwtsiw$$ \
+		--vdev=net_af_packet0,iface=iwsv1 -- "$@" --ip $OUR_IP
 	;;
 capture)
 	shift

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * iwarp-perf -R (perftest's own rdma_cm protocol, perf_perftest.c) against
+ * itself: two processes on net_memif, each test -R implements (write_bw,
+ * read_bw, send_bw, write_lat) over perftest's whole -a sweep, 2 B .. 8 MiB.
+ * Both sides print perftest's table; the WRITE/READ server prints the
+ * client's report as it came over the control connection; the side that
+ * receives the data counted its FPDUs.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+
+#include "iwt.h"
+#include "../perf/iwt_perf.h"
+#include "iwt_perftest.h"
+
+#define SWEEP 23 /* 2^1 .. 2^23 */
+#define ITERS 20
+
+static int
+pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+{
+	char s[1024], c[1024], sock[64];
+	struct iwt_perf_bg bg;
+
+	snprintf(sock, sizeof(sock), "/tmp/iwt-perfR-%d.sock", (int)getpid());
+	unlink(sock);
+	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpRs%d "
+		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma -R %s "
+		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, test, flags);
+	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpRc%d "
+		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma -R %s "
+		 "--timeout 30 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, flags);
+	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
+	if (!iwt_perf_bg_ready(&bg, "perftest -R server waiting", 30)) {
+		iwt_perf_bg_wait(&bg, 5, srv);
+		IWT_LOG("server not ready: %s %s", srv->out, srv->err);
+		return IWT_FAIL;
+	}
+	IWT_ASSERT_EQ(iwt_perf_run_fg(c, 120, cli), 0, "client ran");
+	iwt_perf_bg_wait(&bg, 30, srv);
+	unlink(sock);
+	IWT_ASSERT_EQ(cli->status, 0, "%s client: %s %s", test, cli->out, cli->err);
+	IWT_ASSERT_EQ(srv->status, 0, "%s server: %s %s", test, srv->out, srv->err);
+	return IWT_PASS;
+}
+
+IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
+{
+	static struct iwt_perf_run cli, srv;
+	static char crows[SWEEP][IWT_PT_ROW], srows[SWEEP][IWT_PT_ROW];
+	static const char *const tests[] = { "write_bw", "read_bw", "send_bw", "write_lat" };
+	char flags[64];
+	unsigned int k;
+	int i, nc, ns;
+
+	snprintf(flags, sizeof(flags), "-a -n %d", ITERS);
+	for (k = 0; k < RTE_DIM(tests); k++) {
+		bool lat = strstr(tests[k], "lat") != NULL;
+		bool passive = !lat && strcmp(tests[k], "send_bw") != 0;
+		uint64_t in[2], out[2], data;
+
+		IWT_RUN(pair(tests[k], flags, &cli, &srv));
+		nc = iwt_pt_rows(cli.out, crows, SWEEP);
+		ns = iwt_pt_rows(srv.out, srows, SWEEP);
+		IWT_ASSERT_EQ(nc, SWEEP, "client rows of %s: %s", tests[k], cli.out);
+		for (i = 0; i < nc; i++)
+			IWT_RUN(iwt_pt_check_row(crows[i], lat, 2u << i, ITERS));
+		if (passive) {
+			/* perftest's WRITE/READ server prints the client's last report */
+			IWT_ASSERT_EQ(ns, 1, "server rows of %s: %s", tests[k], srv.out);
+			IWT_ASSERT(strcmp(srows[0], crows[SWEEP - 1]) == 0,
+				   "the server printed the client's report: '%s' vs '%s'",
+				   srows[0], crows[SWEEP - 1]);
+		} else {
+			IWT_ASSERT_EQ(ns, SWEEP, "server rows of %s: %s", tests[k], srv.out);
+			for (i = 0; i < ns; i++)
+				IWT_RUN(iwt_pt_check_row(srows[i], lat, 2u << i, ITERS));
+		}
+		IWT_ASSERT_EQ(iwt_pt_fpdus(cli.out, &in[0], &out[0]), 0, "client FPDUs: %s",
+			      cli.out);
+		IWT_ASSERT_EQ(iwt_pt_fpdus(srv.out, &in[1], &out[1]), 0, "server FPDUs: %s",
+			      srv.out);
+		/* the data went where the test sends it: 2 B .. 8 MiB x ITERS */
+		data = iwt_pt_min_fpdus(16u << 20, ITERS) / 2;
+		if (strcmp(tests[k], "read_bw") == 0)
+			IWT_ASSERT(in[0] >= data && out[1] >= data, "READ data: %lu in, %lu out",
+				   (unsigned long)in[0], (unsigned long)out[1]);
+		else
+			IWT_ASSERT(out[0] >= data && in[1] >= data, "%s data: %lu out, %lu in",
+				   tests[k], (unsigned long)out[0], (unsigned long)in[1]);
+		printf("%s -R -a: %d sizes, both sides reported\n", tests[k], nc);
+	}
+	/* -R belongs to --rdma */
+	IWT_RUN(iwt_perf_expect_error("write_bw --kernel-tcp -R", "-R"));
+	return IWT_PASS;
+}
