@@ -54,6 +54,7 @@
 #define PT_VERSION_LEN  16      /* perftest's MAX_VERSION */
 #define PT_MTU          "3"     /* IBV_MTU_1024, as siw on a 1500-byte link */
 #define PT_PAGE         4096    /* our cycle buffer */
+#define PT_MAX_CYCLE    65536   /* the peer's (its page size): 64 KiB pages at most */
 #define PT_CACHE_LINE   64
 #define PT_FIRST_DELAY_MS 100   /* siw's first-FPDU race (docs/interop.md) */
 #define PT_RD           128     /* IRD and ORD: siw offers 128 */
@@ -375,8 +376,9 @@ pt_preamble(struct pt *t)
 	if (pt_xchg(t, &v, &rv, sizeof(v), "cycle buffer size") < 0)
 		return -1;
 	cycle = rte_be_to_cpu_32(rv);
-	if (cycle > t->buf_len / 2) {
-		perf_error("the peer's cycle buffer (%u bytes) is larger than ours", cycle);
+	/* perftest cycles small messages through its peer's buffer over this much */
+	if (cycle > PT_MAX_CYCLE) {
+		perf_error("the peer's cycle buffer (%u bytes) is over %u", cycle, PT_MAX_CYCLE);
 		return -1;
 	}
 	v = rte_cpu_to_be_32(PT_CACHE_LINE);
@@ -471,10 +473,17 @@ pt_connect(struct pt *t, bool test, struct rte_iwarp_cm_id **id, const char *wha
 				   t->p->port, t->p->timeout_s);
 			return -1;
 		}
+		if (ev.event == RTE_IWARP_CM_EVENT_REJECTED) {
+			perf_error("%s: %s refused it (%s)", what, t->p->server,
+				   ev.private_data_len > 0 && ev.private_data != NULL &&
+				   memchr(ev.private_data, 0, ev.private_data_len) != NULL ?
+				   (const char *)ev.private_data : "an MPA reject");
+			rte_iwarp_cm_ack_event(&ev);
+			return -1;
+		}
 		rte_iwarp_cm_ack_event(&ev);
-		/* perftest's server listens again for the test connection: retry */
-		if (ev.event != RTE_IWARP_CM_EVENT_UNREACHABLE &&
-		    ev.event != RTE_IWARP_CM_EVENT_REJECTED) {
+		/* a TCP reset: perftest's server listens again for the test connection */
+		if (ev.event != RTE_IWARP_CM_EVENT_UNREACHABLE) {
 			perf_error("%s to %s port %u: %s", what, t->p->server, t->p->port,
 				   rte_iwarp_cm_event_str(ev.event));
 			return -1;
@@ -1062,8 +1071,8 @@ pt_alloc_mem(struct pt *t)
 	const struct perf_params *p = t->p;
 	uint32_t max = p->all ? (1u << PT_LAST_POW) : p->size;
 
-	/* room for perftest's cycling through a cycle buffer of small messages */
-	t->buf_len = RTE_ALIGN_CEIL(RTE_MAX(max, 2u * PT_PAGE), PT_PAGE) + PT_PAGE;
+	/* room for perftest's cycling of small messages through a cycle buffer */
+	t->buf_len = RTE_ALIGN_CEIL(RTE_MAX(max, (uint32_t)PT_MAX_CYCLE), PT_PAGE) + PT_PAGE;
 	t->mem_len = PT_HDR + 2 * (size_t)t->buf_len;
 	t->mem = aligned_alloc(PT_PAGE, t->mem_len);
 	if (t->mem == NULL) {

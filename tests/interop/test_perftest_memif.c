@@ -5,7 +5,8 @@
  * read_bw, send_bw, write_lat) over perftest's whole -a sweep, 2 B .. 8 MiB.
  * Both sides print perftest's table; the WRITE/READ server prints the
  * client's report as it came over the control connection; the side that
- * receives the data counted its FPDUs.
+ * receives the data counted its FPDUs. A -R client meeting a server of our
+ * own protocol is refused at once with one error line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +21,10 @@
 #define SWEEP 23 /* 2^1 .. 2^23 */
 #define ITERS 20
 
+/* A server (srv_flags) and a client (cli_flags) of test over net_memif. */
 static int
-pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+run_pair(const char *test, const char *srv_flags, const char *cli_flags, const char *ready,
+	 struct iwt_perf_run *cli, struct iwt_perf_run *srv)
 {
 	char s[1024], c[1024], sock[64];
 	struct iwt_perf_bg bg;
@@ -29,13 +32,13 @@ pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_p
 	snprintf(sock, sizeof(sock), "/tmp/iwt-perfR-%d.sock", (int)getpid());
 	unlink(sock);
 	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpRs%d "
-		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma -R %s "
-		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, test, flags);
+		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma %s "
+		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, test, srv_flags);
 	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpRc%d "
-		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma -R %s "
-		 "--timeout 30 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, flags);
+		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma %s "
+		 "--timeout 30 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, cli_flags);
 	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
-	if (!iwt_perf_bg_ready(&bg, "perftest -R server waiting", 30)) {
+	if (!iwt_perf_bg_ready(&bg, ready, 30)) {
 		iwt_perf_bg_wait(&bg, 5, srv);
 		IWT_LOG("server not ready: %s %s", srv->out, srv->err);
 		return IWT_FAIL;
@@ -43,6 +46,16 @@ pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_p
 	IWT_ASSERT_EQ(iwt_perf_run_fg(c, 120, cli), 0, "client ran");
 	iwt_perf_bg_wait(&bg, 30, srv);
 	unlink(sock);
+	return IWT_PASS;
+}
+
+static int
+pair(const char *test, const char *flags, struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+{
+	char f[128];
+
+	snprintf(f, sizeof(f), "-R %s", flags);
+	IWT_RUN(run_pair(test, f, f, "perftest -R server waiting", cli, srv));
 	IWT_ASSERT_EQ(cli->status, 0, "%s client: %s %s", test, cli->out, cli->err);
 	IWT_ASSERT_EQ(srv->status, 0, "%s server: %s %s", test, srv->out, srv->err);
 	return IWT_PASS;
@@ -94,6 +107,11 @@ IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
 				   tests[k], (unsigned long)out[0], (unsigned long)in[1]);
 		printf("%s -R -a: %d sizes, both sides reported\n", tests[k], nc);
 	}
+	/* a -R client and a server of our own protocol: refused at once, one line */
+	IWT_RUN(run_pair("write_bw", "", "-R -s 64", "waiting for a client", &cli, &srv));
+	iwt_perf_scan_err(&cli);
+	IWT_ASSERT(cli.status != 0 && cli.error_lines == 1 && strstr(cli.last_err, "refused"),
+		   "-R client against our protocol's server: %d, %s", cli.status, cli.err);
 	/* -R belongs to --rdma */
 	IWT_RUN(iwt_perf_expect_error("write_bw --kernel-tcp -R", "-R"));
 	return IWT_PASS;
