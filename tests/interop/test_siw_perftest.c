@@ -5,7 +5,9 @@
  * implementation of perftest's rdma_cm protocol, apps/perf/perf_perftest.c),
  * both directions, ib_write_bw, ib_read_bw, ib_send_bw and ib_write_lat, at
  * 2 B and 1 MiB (the ends of the issue's range; the memif case sweeps all of
- * 2 B .. 8 MiB), 5 iterations each. Every run is captured; each capture
+ * 2 B .. 8 MiB), 5 iterations each, and ib_send_bw with 1,000 messages of
+ * 64 B (more than the 512 receives perftest posts: the receiver's credits
+ * must pace the sender). Every run is captured; each capture
  * decodes in tshark with the MPA handshakes, no malformed frame and a good
  * CRC on every FPDU (our side asks for CRC, so every run has it).
  *
@@ -35,18 +37,18 @@
 #include "iwt_perftest.h"
 #include "iwt_siw.h"
 
-#define ITERS 5
-
 struct run {
 	const char *test;
 	uint32_t size;
+	unsigned int iters;
 };
 
+/* send_bw x 1,000: beyond perftest's 512 receives, the receiver's credits pace the sender */
 static const struct run runs[] = {
-	{ "write_bw", 2 }, { "write_bw", 1u << 20 },
-	{ "read_bw", 2 }, { "read_bw", 1u << 20 },
-	{ "send_bw", 2 }, { "send_bw", 1u << 20 },
-	{ "write_lat", 2 }, { "write_lat", 1u << 20 },
+	{ "write_bw", 2, 5 }, { "write_bw", 1u << 20, 5 },
+	{ "read_bw", 2, 5 }, { "read_bw", 1u << 20, 5 },
+	{ "send_bw", 2, 5 }, { "send_bw", 1u << 20, 5 }, { "send_bw", 64, 1000 },
+	{ "write_lat", 2, 5 }, { "write_lat", 1u << 20, 5 },
 };
 
 static bool
@@ -63,7 +65,7 @@ one_row(const char *who, const char *out, const struct run *r, char row[IWT_PT_R
 
 	IWT_ASSERT_EQ(iwt_pt_rows(out, rows, 2), 1, "%s printed one %s row: %s", who, r->test,
 		      out);
-	IWT_RUN(iwt_pt_check_row(rows[0], is_lat(r), r->size, ITERS));
+	IWT_RUN(iwt_pt_check_row(rows[0], is_lat(r), r->size, r->iters));
 	memcpy(row, rows[0], IWT_PT_ROW);
 	return IWT_PASS;
 }
@@ -75,7 +77,7 @@ one_row(const char *who, const char *out, const struct run *r, char row[IWT_PT_R
 static int
 data_moved(const char *out, const struct run *r, bool client)
 {
-	uint64_t in, o, need = iwt_pt_min_fpdus(r->size, ITERS);
+	uint64_t in, o, need = iwt_pt_min_fpdus(r->size, r->iters);
 	bool read = strcmp(r->test, "read_bw") == 0;
 
 	IWT_ASSERT_EQ(iwt_pt_fpdus(out, &in, &o), 0, "our closing line: %s", out);
@@ -115,7 +117,7 @@ guest_client_run(const struct run *r)
 	if (is_lat(r))
 		IWT_ASSERT_EQ(iwt_siw_param("peer_to_peer", 1), 0, "siw peer_to_peer");
 	snprintf(cmd, sizeof(cmd), "%s/tests/interop/siw_harness.sh perf %s --rdma -R -s %u "
-		 "-n %d --timeout 60", iwt_source_dir(), r->test, r->size, ITERS);
+		 "-n %u --timeout 60", iwt_source_dir(), r->test, r->size, r->iters);
 	IWT_ASSERT_EQ(iwt_perf_bg_start(&bs, cmd), 0, "our server started");
 	if (!iwt_perf_bg_ready(&bs, "perftest -R server waiting", 30)) {
 		iwt_perf_bg_wait(&bs, 1, &srv);
@@ -123,9 +125,9 @@ guest_client_run(const struct run *r)
 		return IWT_FAIL;
 	}
 	IWT_ASSERT_EQ(iwt_siw_sh("capture start %s -c 20000 tcp", pcap), 0, "capture");
-	IWT_ASSERT_EQ(iwt_siw_run(&cli, 120, "guest 'ib_%s -R -d siw0 -s %u -n %d "
+	IWT_ASSERT_EQ(iwt_siw_run(&cli, 120, "guest 'ib_%s -R -d siw0 -s %u -n %u "
 				  IWT_SIW_OURS " && echo perftest-client-ok'", r->test, r->size,
-				  ITERS), 0, "guest ran");
+				  r->iters), 0, "guest ran");
 	iwt_perf_bg_wait(&bs, 30, &srv);
 	iwt_siw_sh("capture stop");
 	if (is_lat(r))
@@ -140,8 +142,8 @@ guest_client_run(const struct run *r)
 			   "'%s' vs '%s'", srow, crow);
 	IWT_RUN(data_moved(srv.out, r, false));
 	IWT_RUN(check_pcap(pcap));
-	printf("step: ib_%s -R (siw) -> our server, %u B x %d: PASS (%ld s)\n", r->test, r->size,
-	       ITERS, (long)(time(NULL) - t0));
+	printf("step: ib_%s -R (siw) -> our server, %u B x %u: PASS (%ld s)\n", r->test, r->size,
+	       r->iters, (long)(time(NULL) - t0));
 	return IWT_PASS;
 }
 
@@ -155,14 +157,14 @@ our_client_run(const struct run *r)
 
 	snprintf(name, sizeof(name), "ptcli-%s-%u", r->test, r->size);
 	iwt_siw_pcap(pcap, sizeof(pcap), name);
-	IWT_ASSERT_EQ(iwt_siw_sh("guest '(timeout 100 ib_%s -R -d siw0 -s %u -n %d "
+	IWT_ASSERT_EQ(iwt_siw_sh("guest '(timeout 100 ib_%s -R -d siw0 -s %u -n %u "
 				 ">/tmp/pts.log 2>&1; echo rc=$? >>/tmp/pts.log) & "
 				 "for i in $(seq 100); do ss -ltn | grep -q \":18515 \" && break; "
-				 "sleep 0.1; done'", r->test, r->size, ITERS), 0,
+				 "sleep 0.1; done'", r->test, r->size, r->iters), 0,
 		      "ib_%s -R server started", r->test);
 	IWT_ASSERT_EQ(iwt_siw_sh("capture start %s -c 20000 tcp", pcap), 0, "capture");
-	IWT_ASSERT_EQ(iwt_siw_run(&cli, 120, "perf %s --rdma -R -s %u -n %d --timeout 30 "
-				  IWT_SIW_GUEST, r->test, r->size, ITERS), 0, "our client ran");
+	IWT_ASSERT_EQ(iwt_siw_run(&cli, 120, "perf %s --rdma -R -s %u -n %u --timeout 30 "
+				  IWT_SIW_GUEST, r->test, r->size, r->iters), 0, "our client ran");
 	iwt_siw_sh("capture stop");
 	IWT_ASSERT_EQ(iwt_siw_run(&srv, 60, "guest 'for i in $(seq 100); do grep -q rc= "
 				  "/tmp/pts.log && break; sleep 0.1; done; cat /tmp/pts.log'"), 0,
@@ -177,8 +179,8 @@ our_client_run(const struct run *r)
 			   "'%s' vs '%s'", srow, crow);
 	IWT_RUN(data_moved(cli.out, r, true));
 	IWT_RUN(check_pcap(pcap));
-	printf("step: our client -> ib_%s -R (siw), %u B x %d: PASS (%ld s)\n", r->test,
-	       r->size, ITERS, (long)(time(NULL) - t0));
+	printf("step: our client -> ib_%s -R (siw), %u B x %u: PASS (%ld s)\n", r->test,
+	       r->size, r->iters, (long)(time(NULL) - t0));
 	return IWT_PASS;
 }
 
