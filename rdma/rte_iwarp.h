@@ -168,7 +168,8 @@ struct rte_iwarp_svc_channel *rte_iwarp_svc_channel_create(struct rte_iwarp_dev 
 
 /**
  * Free a channel that no QP or SRQ uses any more (requests still in it run
- * first). Any thread may call it. NULL is accepted.
+ * first). Any thread may call it. NULL is accepted. Channels still open when
+ * the device closes are freed with it (do not free them afterwards).
  * @return 0, -EBUSY (a QP or SRQ is bound to it).
  */
 int rte_iwarp_svc_channel_free(struct rte_iwarp_svc_channel *ch);
