@@ -480,8 +480,10 @@ struct rte_iwarp_qp *rte_iwarp_create_qp(struct rte_iwarp_pd *pd,
 /**
  * Destroy a QP: a connected QP is aborted (RST) first, unless a TERMINATE
  * was queued, sent or received: then the TERMINATE still queued goes out
- * and TCP closes in order behind it (RFC 5040 section 7.1). Outstanding work
- * requests are discarded without completions.
+ * and TCP closes in order behind it (RFC 5040 section 7.1), and the memory
+ * of requests sent before it must stay mapped until the device closes (TCP
+ * may still send it, zero copy). Outstanding work requests are discarded
+ * without completions.
  * @return 0, -EINVAL.
  */
 int rte_iwarp_destroy_qp(struct rte_iwarp_qp *qp);
