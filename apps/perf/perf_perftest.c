@@ -5,8 +5,9 @@
  * Intel). Written from the wire format of perftest 6.06 (Debian 12's perftest
  * 4.5-0.17): see docs/interop.md for the versions this covers.
  *
- * Two connections to the same port (-p, 18515), both plain MPA v2 without
- * peer-to-peer mode and without private data:
+ * Two connections to the same port (-p, 18515), MPA v2 without private data
+ * (perftest does not ask for peer-to-peer mode; we offer it, see
+ * pt_conn_param()):
  *  - the control connection: a QP that carries perftest's control messages
  *    as SENDs into one posted receive of 56 bytes, strictly alternating
  *    (the client writes, the server answers with the same length):
@@ -25,7 +26,8 @@
  *    address of a 32-bit credit word into which the receiver RDMA WRITEs the
  *    number of messages it has received (little-endian, as perftest on x86),
  *    and the sender keeps fewer than rx_depth (-r, 512 at most -n)
- *    messages beyond that count.
+ *    messages beyond that count; read_lat is one READ at a time, the server
+ *    passive.
  * The server closes the test connection, then the control connection.
  *
  * Both sides must be given the same test flags (-s or -a, -n, -t, -r), as
@@ -57,6 +59,7 @@
 #define PT_MAX_CYCLE    65536   /* the peer's (its page size): 64 KiB pages at most */
 #define PT_CACHE_LINE   64
 #define PT_FIRST_DELAY_MS 100   /* siw's first-FPDU race (docs/interop.md) */
+#define PT_CLOSE_GRACE_MS 300   /* server: before its disconnect (pt_close()) */
 #define PT_RD           128     /* IRD and ORD: siw offers 128 */
 #define PT_MAX_OUTS     16      /* our READs in flight at most */
 #define PT_CQ_MOD       100     /* perftest's default */
@@ -117,6 +120,7 @@ struct pt {
 	uint64_t recvs;      /* send_bw receives completed */
 	uint64_t t_last_rx, t_comm_rx;  /* last data receive, last control message */
 	unsigned int credits_out;
+	uint64_t fpdus;      /* the engine's FPDU counters at the last look */
 	/* the pattern */
 	uint64_t *posted, *completed;
 	uint64_t cap;
@@ -224,7 +228,25 @@ pt_check_cm(struct pt *t)
 	return 0;
 }
 
-/* Poll until *flag (or the counter reaches want), bounded by the timeout. */
+/* FPDUs moved since the last call (a passive side's sign of progress)? */
+static bool
+pt_moved(struct pt *t)
+{
+	struct rte_iwarp_dev_stats st;
+	uint64_t f;
+
+	rte_iwarp_dev_stats_get(t->dev, &st);
+	f = st.rx_fpdus + st.tx_fpdus;
+	if (f == t->fpdus)
+		return false;
+	t->fpdus = f;
+	return true;
+}
+
+/*
+ * Poll until *flag (or the counter reaches want), bounded by the timeout
+ * from the last FPDU moved (a passive server waits out its client's test).
+ */
 static int
 pt_wait_until(struct pt *t, const bool *flag, const uint64_t *count, uint64_t want,
 	      const char *what)
@@ -234,8 +256,12 @@ pt_wait_until(struct pt *t, const bool *flag, const uint64_t *count, uint64_t wa
 	while (flag != NULL ? !*flag : *count < want) {
 		if (pt_step(t) < 0)
 			return -1;
-		if ((++k & 1023) == 0 && pt_check_cm(t) < 0)
-			return -1;
+		if ((++k & 1023) == 0) {
+			if (pt_check_cm(t) < 0)
+				return -1;
+			if (pt_moved(t))
+				end = rte_rdtsc() + t->timeout;
+		}
 		if (rte_rdtsc() > end) {
 			perf_error("no %s from the peer in %u s", what, t->p->timeout_s);
 			return -1;
@@ -580,9 +606,10 @@ pt_establish(struct pt *t)
 		return -1;
 	/*
 	 * 6.06: one after the test connection, one more, one per QP, one after
-	 * "RTR" (send_bw: after its credit setup); write_lat a second per-QP one.
+	 * "RTR" (send_bw: after its credit setup); the latency tests a second
+	 * per-QP one.
 	 */
-	more = p->verb == PERF_VERB_WRITE && p->kind == PERF_KIND_LAT ? 5 : 4;
+	more = p->kind == PERF_KIND_LAT ? 5 : 4;
 	return pt_shakes(t, more, "setup handshake");
 }
 
@@ -779,6 +806,28 @@ pt_lat(struct pt *t, uint32_t size, uint64_t n)
 	return 0;
 }
 
+/* read_lat, perftest's run_iter_lat(): one READ at a time, the client only. */
+static int
+pt_read_lat(struct pt *t, uint32_t size, uint64_t n)
+{
+	struct rte_iwarp_sge sg = { (uintptr_t)pt_rbuf(t), size, t->mr->lkey };
+	struct rte_iwarp_send_wr wr = { .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_RDMA_READ, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	uint64_t i;
+
+	wr.wr.rdma.remote_addr = t->peer_vaddr;
+	wr.wr.rdma.rkey = t->peer_rkey;
+	t->done = 0;
+	for (i = 0; i < n; i++) {
+		wr.wr_id = i;
+		t->posted[i] = rte_rdtsc();
+		if (pt_post(t->dqp, &wr) != 0 ||
+		    pt_wait_until(t, NULL, &t->done, i + 1, "READ response") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- results ---- */
 
 static void
@@ -798,7 +847,7 @@ pt_result_bw(struct pt *t, struct perf_result *r, uint32_t size, uint64_t n, uin
 	}
 }
 
-/* perftest's latency: successive post times, half of each (n - 1 samples). */
+/* perftest's latency: successive post times, halved but READ's (n - 1 samples). */
 static void
 pt_result_lat(struct pt *t, struct perf_result *r, uint32_t size, uint64_t n)
 {
@@ -809,7 +858,7 @@ pt_result_lat(struct pt *t, struct perf_result *r, uint32_t size, uint64_t n)
 		t->completed[i] = t->posted[i + 1] - t->posted[i];
 	r->size = size;
 	r->iters = n;
-	r->rtt_factor = 2;
+	r->rtt_factor = t->p->verb == PERF_VERB_READ ? 1 : 2; /* READ: the round trip */
 	r->samples = t->completed;
 	r->nb_samples = n - 1;
 }
@@ -901,7 +950,8 @@ pt_sizes(struct pt *t, struct perf_result *last)
 {
 	const struct perf_params *p = t->p;
 	bool send = p->verb == PERF_VERB_SEND;
-	bool report = t->client || p->kind == PERF_KIND_LAT || send;
+	bool read_lat = p->verb == PERF_VERB_READ && p->kind == PERF_KIND_LAT;
+	bool report = t->client || (p->kind == PERF_KIND_LAT && !read_lat) || send;
 	uint64_t n = p->iters, t0;
 	uint32_t size;
 
@@ -916,8 +966,10 @@ pt_sizes(struct pt *t, struct perf_result *last)
 			if (pt_send_size(t, size, n, last) < 0 ||
 			    (p->all && pt_shake(t, "send_bw size handshake") < 0))
 				return -1;
+		} else if (read_lat && !t->client) {
+			break; /* read_lat server: passive until the client's end */
 		} else if (p->kind == PERF_KIND_LAT) {
-			if (pt_lat(t, size, n) < 0)
+			if ((read_lat ? pt_read_lat(t, size, n) : pt_lat(t, size, n)) < 0)
 				return -1;
 			pt_result_lat(t, last, size, n);
 		} else if (t->client) {
@@ -967,7 +1019,12 @@ pt_finish(struct pt *t, const struct perf_result *last)
 	return 0;
 }
 
-/* The server closes the test connection, then the control one (perftest's order). */
+/*
+ * The server closes the test connection, then the control one (perftest's
+ * order), after a grace period: Linux siw completed a client's last SEND
+ * (its closing handshake, already answered) with an error when our FIN
+ * came within a millisecond of our answer.
+ */
 static void
 pt_close(struct pt *t)
 {
@@ -976,6 +1033,11 @@ pt_close(struct pt *t)
 	unsigned int i;
 	uint64_t end;
 
+	if (!t->client) {
+		end = rte_rdtsc() + t->hz * PT_CLOSE_GRACE_MS / 1000;
+		while (rte_rdtsc() < end)
+			rte_iwarp_dev_poll(t->dev);
+	}
 	for (i = 0; i < 2; i++) {
 		if (ids[i] == NULL || t->down[i])
 			continue;
@@ -1092,9 +1154,9 @@ pt_alloc_mem(struct pt *t)
 static int
 pt_check_params(const struct perf_params *p)
 {
-	if ((p->verb == PERF_VERB_READ || p->verb == PERF_VERB_SEND) && p->kind == PERF_KIND_LAT) {
-		perf_error("-R: %s is not implemented (write_bw, read_bw, send_bw, write_lat)",
-			   p->test_name);
+	if (p->verb == PERF_VERB_SEND && p->kind == PERF_KIND_LAT) {
+		perf_error("-R: %s is not implemented (write_bw, read_bw, send_bw, write_lat, "
+			   "read_lat)", p->test_name);
 		return -1;
 	}
 	if (p->bidir || p->duration != 0 || p->qps != 1) {

@@ -2,7 +2,8 @@
 /*
  * iwarp-perf -R (perftest's own rdma_cm protocol, perf_perftest.c) against
  * itself: two processes on net_memif, each test -R implements (write_bw,
- * read_bw, send_bw, write_lat) over perftest's whole -a sweep, 2 B .. 8 MiB.
+ * read_bw, send_bw, write_lat, read_lat) over perftest's whole -a sweep,
+ * 2 B .. 8 MiB.
  * Both sides print perftest's table; the WRITE/READ server prints the
  * client's report as it came over the control connection; the side that
  * receives the data counted its FPDUs. A -R client meeting a server of our
@@ -65,7 +66,8 @@ IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
 {
 	static struct iwt_perf_run cli, srv;
 	static char crows[SWEEP][IWT_PT_ROW], srows[SWEEP][IWT_PT_ROW];
-	static const char *const tests[] = { "write_bw", "read_bw", "send_bw", "write_lat" };
+	static const char *const tests[] = { "write_bw", "read_bw", "send_bw", "write_lat",
+					     "read_lat" };
 	char flags[64];
 	unsigned int k;
 	int i, nc, ns;
@@ -73,6 +75,7 @@ IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
 	snprintf(flags, sizeof(flags), "-a -n %d", ITERS);
 	for (k = 0; k < RTE_DIM(tests); k++) {
 		bool lat = strstr(tests[k], "lat") != NULL;
+		bool read = strncmp(tests[k], "read", 4) == 0;
 		bool passive = !lat && strcmp(tests[k], "send_bw") != 0;
 		uint64_t in[2], out[2], data;
 
@@ -82,7 +85,9 @@ IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
 		IWT_ASSERT_EQ(nc, SWEEP, "client rows of %s: %s", tests[k], cli.out);
 		for (i = 0; i < nc; i++)
 			IWT_RUN(iwt_pt_check_row(crows[i], lat, 2u << i, ITERS));
-		if (passive) {
+		if (strcmp(tests[k], "read_lat") == 0) {
+			IWT_ASSERT_EQ(ns, 0, "the read_lat server prints no row: %s", srv.out);
+		} else if (passive) {
 			/* perftest's WRITE/READ server prints the client's last report */
 			IWT_ASSERT_EQ(ns, 1, "server rows of %s: %s", tests[k], srv.out);
 			IWT_ASSERT(strcmp(srows[0], crows[SWEEP - 1]) == 0,
@@ -99,7 +104,7 @@ IWT_CASE(perf_rdma_cm_perftest_protocol_memif_sweep)
 			      srv.out);
 		/* the data went where the test sends it: 2 B .. 8 MiB x ITERS */
 		data = iwt_pt_min_fpdus(16u << 20, ITERS) / 2;
-		if (strcmp(tests[k], "read_bw") == 0)
+		if (read)
 			IWT_ASSERT(in[0] >= data && out[1] >= data, "READ data: %lu in, %lu out",
 				   (unsigned long)in[0], (unsigned long)out[1]);
 		else
