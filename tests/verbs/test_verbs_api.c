@@ -240,6 +240,23 @@ IWT_CASE(verbs_api_error_signs)
 		   "unknown status name");
 	IWT_ASSERT(strcmp(rte_iwarp_cm_event_str((enum rte_iwarp_cm_event_type)0), "unknown") == 0,
 		   "unknown event name");
+	/* service-mode channels: refused on NULL and on inline-mode objects */
+	{
+		struct rte_iwarp_srq *srq_inl;
+
+		sa.max_wr = 4;
+		sa.max_sge = 1;
+		srq_inl = rte_iwarp_create_srq(p.pd[0], &sa);
+		IWT_ASSERT(srq_inl != NULL, "inline-mode SRQ");
+		NULL_ERRNO(rte_iwarp_svc_channel_create(NULL), EINVAL);
+		NULL_ERRNO(rte_iwarp_svc_channel_create(p.dev[0]), EINVAL); /* inline mode */
+		IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(NULL), 0, "free NULL");
+		IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(NULL, NULL), -EINVAL, "NULL QP");
+		IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(qp, NULL), -EINVAL, "inline-mode QP");
+		IWT_ASSERT_EQ(rte_iwarp_srq_set_channel(NULL, NULL), -EINVAL, "NULL SRQ");
+		IWT_ASSERT_EQ(rte_iwarp_srq_set_channel(srq_inl, NULL), -EINVAL, "inline-mode SRQ");
+		IWT_ASSERT_EQ(rte_iwarp_destroy_srq(srq_inl), 0, "destroy SRQ");
+	}
 	/* a QP in ERROR flushes what it holds, in order, and later posts too */
 	IWT_ASSERT_EQ(rte_iwarp_modify_qp_state(qp, RTE_IWARP_QPS_ERR), 0, "to ERR");
 	IWT_ASSERT_EQ(rte_iwarp_poll_cq(p.cq[0], 4, wc), 4, "4 flushed");
@@ -250,4 +267,53 @@ IWT_CASE(verbs_api_error_signs)
 	IWT_ASSERT_EQ(rte_iwarp_dereg_mr(ro), 0, "dereg");
 	free(buf);
 	return iwt_vpair_close(&p);
+}
+
+/*
+ * The service-mode channel calls (rdma/rte_iwarp.h; their NULL and
+ * inline-mode refusals are in verbs_api_error_signs): 64 channels per device at most
+ * (the default one counts: ENOSPC for the 64th created), a bound channel
+ * not freed (-EBUSY), rebinding and unbinding. Before the engine first polls
+ * these calls run directly, so no engine lcore is needed.
+ */
+IWT_CASE(verbs_api_service_channel_errors)
+{
+	struct rte_iwarp_svc_channel *ch[64];
+	struct rte_iwarp_srq_init_attr sa = { 0 };
+	struct rte_iwarp_srq *srq;
+	struct rte_iwarp_qp *qp;
+	struct iwt_vpair svc;
+	unsigned int i, n;
+
+	sa.max_wr = 4;
+	sa.max_sge = 1;
+	IWT_ASSERT_EQ(iwt_vpair_open_mode(&svc, "vcs", 16, RTE_IWARP_MODE_SERVICE), 0,
+		      "open service pair");
+	qp = iwt_vpair_qp(&svc, 0, NULL);
+	srq = rte_iwarp_create_srq(svc.pd[0], &sa);
+	IWT_ASSERT(qp != NULL && srq != NULL, "service-mode QP and SRQ");
+	for (n = 0; n < RTE_DIM(ch); n++) {
+		rte_errno = 0;
+		ch[n] = rte_iwarp_svc_channel_create(svc.dev[0]);
+		if (ch[n] == NULL)
+			break;
+	}
+	IWT_ASSERT_EQ(n, 63u, "channels besides the default one");
+	IWT_ASSERT_EQ(rte_errno, ENOSPC, "the 64th: rte_errno (positive)");
+	IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(qp, ch[0]), 0, "bind QP");
+	IWT_ASSERT_EQ(rte_iwarp_srq_set_channel(srq, ch[1]), 0, "bind SRQ");
+	IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[0]), -EBUSY, "channel of a QP");
+	IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[1]), -EBUSY, "channel of an SRQ");
+	IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(qp, ch[2]), 0, "move QP");
+	IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[0]), 0, "unbound channel freed");
+	IWT_ASSERT_EQ(rte_iwarp_srq_set_channel(srq, NULL), 0, "SRQ back to the default");
+	IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(qp, ch[2]), 0, "rebind to its own channel");
+	IWT_ASSERT_EQ(rte_iwarp_destroy_qp(qp), 0, "destroy QP (unbinds)");
+	IWT_ASSERT_EQ(rte_iwarp_destroy_srq(srq), 0, "destroy SRQ");
+	for (i = 1; i < n; i++)
+		IWT_ASSERT_EQ(rte_iwarp_svc_channel_free(ch[i]), 0, "free channel %u", i);
+	/* room again for one more */
+	ch[0] = rte_iwarp_svc_channel_create(svc.dev[0]);
+	IWT_ASSERT(ch[0] != NULL, "a channel after freeing");
+	return iwt_vpair_close(&svc);
 }
