@@ -398,10 +398,18 @@ int
 rte_iwarp_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
 		    struct rte_iwarp_send_wr **bad_wr)
 {
-	if (unlikely(qp != NULL && qp->dev->mode == RTE_IWARP_MODE_SERVICE &&
-			iw_svc_app_side(qp->dev)))
+	uint32_t head;
+	int rc;
+
+	if (likely(qp == NULL || qp->dev->mode != RTE_IWARP_MODE_SERVICE))
+		return iw_qp_post_send(qp, wr, bad_wr);
+	if (iw_svc_app_side(qp->dev))
 		return iw_svc_post_send(qp, wr, bad_wr);
-	return iw_qp_post_send(qp, wr, bad_wr);
+	/* engine side (or before it runs): the application's room counts these */
+	head = qp->sq_head;
+	rc = iw_qp_post_send(qp, wr, bad_wr);
+	iw_svc_count_direct(&qp->svc_sq_direct, qp->sq_head - head);
+	return rc;
 }
 
 /* A request the engine refused (service mode): it completes in order, in error. */
@@ -495,10 +503,17 @@ int
 rte_iwarp_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_recv_wr *wr,
 		    struct rte_iwarp_recv_wr **bad_wr)
 {
-	if (unlikely(qp != NULL && qp->dev->mode == RTE_IWARP_MODE_SERVICE &&
-			iw_svc_app_side(qp->dev)))
+	uint32_t head;
+	int rc;
+
+	if (likely(qp == NULL || qp->dev->mode != RTE_IWARP_MODE_SERVICE))
+		return iw_qp_post_recv(qp, wr, bad_wr);
+	if (iw_svc_app_side(qp->dev))
 		return iw_svc_post_recv(qp, NULL, wr, bad_wr);
-	return iw_qp_post_recv(qp, wr, bad_wr);
+	head = qp->rq.head;
+	rc = iw_qp_post_recv(qp, wr, bad_wr);
+	iw_svc_count_direct(&qp->svc_rq_direct, qp->rq.head - head);
+	return rc;
 }
 
 int
@@ -566,10 +581,17 @@ int
 rte_iwarp_post_srq_recv(struct rte_iwarp_srq *srq, struct rte_iwarp_recv_wr *wr,
 			struct rte_iwarp_recv_wr **bad_wr)
 {
-	if (unlikely(srq != NULL && srq->pd->dev->mode == RTE_IWARP_MODE_SERVICE &&
-			iw_svc_app_side(srq->pd->dev)))
+	uint32_t head;
+	int rc;
+
+	if (likely(srq == NULL || srq->pd->dev->mode != RTE_IWARP_MODE_SERVICE))
+		return iw_srq_post_recv(srq, wr, bad_wr);
+	if (iw_svc_app_side(srq->pd->dev))
 		return iw_svc_post_recv(NULL, srq, wr, bad_wr);
-	return iw_srq_post_recv(srq, wr, bad_wr);
+	head = srq->rq.head;
+	rc = iw_srq_post_recv(srq, wr, bad_wr);
+	iw_svc_count_direct(&srq->svc_direct, srq->rq.head - head);
+	return rc;
 }
 
 int

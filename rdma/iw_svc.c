@@ -11,9 +11,13 @@
  * (rte_iwarp_dev_call()); before it runs a call the engine drains every
  * channel, so a call sees every post its caller made before it.
  *
- * Queue room is accounted on the application side: what it posted minus
- * what the engine consumed (the queues' tail indexes, stored with release)
- * minus what the engine refused; a post never overruns the engine's queue.
+ * Queue room is accounted on the application side: what it posted, plus
+ * what was posted directly (before the engine first polled, or on the engine
+ * lcore: counted by the engine side, stored with release), minus what the
+ * engine consumed (the queues' tail indexes, stored with release) minus what
+ * the engine refused; a post never overruns the engine's queue. The tail is
+ * read before the direct count: a count read later only overstates the room
+ * used, never understates it (the tail passes no entry the count misses).
  */
 #include <errno.h>
 #include <assert.h>
@@ -238,6 +242,14 @@ iw_svc_poll(struct rte_iwarp_dev *dev)
 	return work + drain_channels(dev);
 }
 
+/* Posts made directly by the engine side: the application's room counts them. */
+void
+iw_svc_count_direct(uint32_t *direct, uint32_t n)
+{
+	if (n != 0)
+		__atomic_store_n(direct, *direct + n, __ATOMIC_RELEASE);
+}
+
 static struct rte_ring *
 post_ring(struct rte_iwarp_dev *dev, struct rte_iwarp_svc_channel *ch)
 {
@@ -302,6 +314,7 @@ iw_svc_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
 			memcpy(c[0].sge, wr->sg_list, sizeof(c[0].sge[0]) * (size_t)wr->num_sge);
 		}
 		used = qp->svc_sq_head - __atomic_load_n(&qp->sq_tail, __ATOMIC_ACQUIRE);
+		used += __atomic_load_n(&qp->svc_sq_direct, __ATOMIC_ACQUIRE);
 		if (used > qp->sq_mask) {
 			rc = -ENOMEM;
 			break;
@@ -324,6 +337,7 @@ iw_svc_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_srq *srq,
 	struct iw_rq *rq = qp != NULL ? &qp->rq : &srq->rq;
 	uint32_t *head = qp != NULL ? &qp->svc_rq_head : &srq->svc_head;
 	uint32_t *dropped = qp != NULL ? &qp->svc_rq_dropped : &srq->svc_dropped;
+	uint32_t *direct = qp != NULL ? &qp->svc_rq_direct : &srq->svc_direct;
 	struct iw_svc_cmd c;
 	uint32_t used;
 	int rc = 0;
@@ -341,6 +355,7 @@ iw_svc_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_srq *srq,
 		}
 		used = *head - __atomic_load_n(&rq->tail, __ATOMIC_ACQUIRE) -
 			__atomic_load_n(dropped, __ATOMIC_ACQUIRE);
+		used += __atomic_load_n(direct, __ATOMIC_ACQUIRE);
 		if (used > rq->mask) {
 			rc = -ENOMEM;
 			break;

@@ -130,6 +130,7 @@ struct rte_iwarp_srq {
 	struct iw_rq rq;
 	uint32_t svc_head;        /* service mode: posts made by the application */
 	uint32_t svc_dropped;     /* of which refused by the engine */
+	uint32_t svc_direct;      /* service mode: posts made directly (engine side) */
 	struct rte_iwarp_svc_channel *svc_ch; /* service mode: its posts' channel */
 };
 
@@ -210,6 +211,8 @@ struct rte_iwarp_qp {
 	uint32_t svc_sq_head;     /* service mode: sends posted by the application */
 	uint32_t svc_rq_head;     /* service mode: receives posted by the application */
 	uint32_t svc_rq_dropped;  /* of which refused by the engine */
+	uint32_t svc_sq_direct;   /* service mode: sends posted directly (engine side) */
+	uint32_t svc_rq_direct;   /* service mode: receives posted directly (engine side) */
 	struct rte_iwarp_svc_channel *svc_ch; /* service mode: its posts' channel */
 	uint32_t tx_done;         /* bytes of the current message segmented */
 	int8_t tx_src;            /* 0 none, 1 SQ, 2 inbound response, 3 RTR, 4 TERM */
@@ -357,6 +360,7 @@ int iw_svc_poll(struct rte_iwarp_dev *dev);
 bool iw_svc_app_side(const struct rte_iwarp_dev *dev);
 int iw_svc_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
 		     struct rte_iwarp_send_wr **bad_wr);
+void iw_svc_count_direct(uint32_t *direct, uint32_t n);
 int iw_svc_post_recv(struct rte_iwarp_qp *qp, struct rte_iwarp_srq *srq,
 		     struct rte_iwarp_recv_wr *wr, struct rte_iwarp_recv_wr **bad_wr);
 

@@ -68,10 +68,13 @@
  * it through rte_iwarp_dev_call(), or directly before the engine first
  * polls. Before it runs a call the engine drains every channel, so a call
  * sees the posts its caller made before it (a QP may be destroyed right after
- * a post). In service mode the post calls check the request's form (opcode,
- * SGE count, inline size, queue room) and return those errors; an lkey or SGE
- * bound error found by the engine completes that request with
- * RTE_IWARP_WC_LOC_PROT_ERR and moves the QP to ERROR, as HCAs report it.
+ * a post). Posts made before the engine first polls (set-up: receives,
+ * REG_MR, first sends) or on the engine lcore go straight to the queues; the
+ * application's later posts count them in the queue room. In service mode
+ * the post calls check the request's form (opcode, SGE count, inline size,
+ * queue room) and return those errors; an lkey or SGE bound error found by
+ * the engine completes that request with RTE_IWARP_WC_LOC_PROT_ERR and moves
+ * the QP to ERROR, as HCAs report it.
  *
  * Nothing here prints or exits: messages go to the log types `lib.iwarp`
  * and `lib.iwarp.cm`.

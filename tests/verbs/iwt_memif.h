@@ -23,8 +23,8 @@
  * variables. Once the service-mode engine runs, control calls go through
  * iwt_mcall() (the helpers below do it); posts and polls are direct. Work
  * requests that must be posted before the connection belong in prepost,
- * which runs after the engine started: a post made directly before the
- * engine runs is not counted by the service-mode queue accounting.
+ * which runs after the engine started (posts made before it would do as
+ * well: the queue room counts them).
  */
 #include <stdbool.h>
 #include <stdint.h>

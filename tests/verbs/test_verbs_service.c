@@ -386,3 +386,238 @@ IWT_CASE(verbs_ring_service_mode_two_app_threads)
 	}
 	return rc;
 }
+
+/*
+ * Posts made directly before the engine first polls (set-up) and posts the
+ * application makes through the channels afterwards share the queues' room:
+ * receives (a QP's RQ and an SRQ), a REG_MR and SENDs posted before the
+ * engine starts, then a full queue of each from the application thread, on
+ * the default channel (pair 0) and on created channels (pair 1, SRQ).
+ */
+#define PB_K 8          /* direct posts per queue */
+#define PB_D 16         /* queue depth: the application then fills it */
+#define PB_SLOT 1024
+#define PB_LEN 1000
+#define PB_SRQ 64       /* first slot of the SRQ's receives */
+#define PB_FR 120       /* slots of the fast-registered region (4) */
+#define PB_FR_IOVA 0x200000
+
+struct pb_ctx {
+	struct iwt_vpair *p;
+	struct rte_iwarp_qp *qa[2], *qb[2];
+	struct rte_iwarp_srq *srq;
+	struct rte_iwarp_mr *ma, *mb, *fr;
+	uint8_t *a, *b;
+};
+
+/* Receive slot s (b) of PB_LEN; a QP's RQ or the SRQ (qp NULL). */
+static int
+pb_recv(struct pb_ctx *x, struct rte_iwarp_qp *qp, int s)
+{
+	struct rte_iwarp_sge sg = { (uintptr_t)x->b + (size_t)s * PB_SLOT, PB_SLOT, x->mb->lkey };
+	struct rte_iwarp_recv_wr rw = { .wr_id = (uint64_t)s, .sg_list = &sg, .num_sge = 1 };
+	struct rte_iwarp_recv_wr *bad;
+	int rc;
+
+	rc = qp != NULL ? rte_iwarp_post_recv(qp, &rw, &bad) :
+		rte_iwarp_post_srq_recv(x->srq, &rw, &bad);
+	IWT_ASSERT_EQ(rc, 0, "receive of slot %d", s);
+	return IWT_PASS;
+}
+
+/* SEND slot s of a (pattern s) to the receive of the same slot. */
+static int
+pb_send(struct pb_ctx *x, struct rte_iwarp_qp *qp, int s)
+{
+	struct rte_iwarp_sge sg = { (uintptr_t)x->a + (size_t)s * PB_SLOT, PB_LEN, x->ma->lkey };
+	struct rte_iwarp_send_wr wr = { .wr_id = (uint64_t)s, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED }, *bad;
+
+	iwt_vfill(x->a + (size_t)s * PB_SLOT, PB_LEN, (uint32_t)s);
+	IWT_ASSERT_EQ(rte_iwarp_post_send(qp, &wr, &bad), 0, "SEND of slot %d", s);
+	return IWT_PASS;
+}
+
+/* Receives [from, from + n) on qb[0]'s RQ and the SRQ, their SENDs from qa[0], qa[1]. */
+static int
+pb_round(struct pb_ctx *x, int from, int n)
+{
+	int i;
+
+	for (i = from; i < from + n; i++) {
+		IWT_RUN(pb_recv(x, x->qb[0], i));
+		IWT_RUN(pb_recv(x, NULL, PB_SRQ + i));
+	}
+	for (i = from; i < from + n; i++) {
+		IWT_RUN(pb_send(x, x->qa[0], i));
+		IWT_RUN(pb_send(x, x->qa[1], PB_SRQ + i));
+	}
+	return IWT_PASS;
+}
+
+/*
+ * Collect n completions from cq (service mode: the engine progresses), each
+ * successful; a receive's slot must hold its SEND's pattern.
+ */
+static int
+pb_collect(struct pb_ctx *x, struct rte_iwarp_cq *cq, int n)
+{
+	static struct rte_iwarp_wc wc[4 * PB_D];
+	int i, got;
+
+	got = svc_wc(cq, wc, n, 10000);
+	IWT_ASSERT_EQ(got, n, "completions");
+	for (i = 0; i < n; i++) {
+		IWT_ASSERT(wc[i].status == RTE_IWARP_WC_SUCCESS, "wr_id %" PRIu64 ": %s",
+			   wc[i].wr_id, rte_iwarp_wc_status_str(wc[i].status));
+		if (wc[i].opcode != RTE_IWARP_WC_RECV || wc[i].wr_id >= PB_FR)
+			continue;
+		IWT_ASSERT_EQ(wc[i].byte_len, PB_LEN, "receive %" PRIu64, wc[i].wr_id);
+		IWT_ASSERT(iwt_vcheck(x->b + wc[i].wr_id * PB_SLOT, PB_LEN,
+				      (uint32_t)wc[i].wr_id) < 0, "bytes of slot %" PRIu64,
+			   wc[i].wr_id);
+	}
+	return IWT_PASS;
+}
+
+/* Set-up, all direct: QPs, SRQ, channels, connections, MRs. */
+static int
+pb_setup(struct pb_ctx *x)
+{
+	struct rte_iwarp_qp_cap cap = { .max_send_wr = PB_D, .max_recv_wr = PB_D };
+	struct rte_iwarp_srq_init_attr sa = { .max_wr = PB_D };
+	struct rte_iwarp_qp_init_attr qa;
+	struct rte_iwarp_cm_id *ia, *ib;
+	struct iwt_vpair *p = x->p;
+	int k;
+
+	x->ma = rte_iwarp_reg_mr(p->pd[0], x->a, 128 * PB_SLOT, ACC_ALL);
+	x->mb = rte_iwarp_reg_mr(p->pd[1], x->b, 128 * PB_SLOT, ACC_ALL);
+	x->fr = rte_iwarp_alloc_mr(p->pd[1]);
+	x->srq = rte_iwarp_create_srq(p->pd[1], &sa);
+	IWT_ASSERT(x->ma && x->mb && x->fr && x->srq, "MRs, SRQ");
+	for (k = 0; k < 2; k++) {
+		x->qa[k] = iwt_vpair_qp(p, 0, &cap);
+		memset(&qa, 0, sizeof(qa));
+		qa.send_cq = qa.recv_cq = p->cq[1];
+		qa.cap = cap;
+		qa.srq = k == 1 ? x->srq : NULL;
+		x->qb[k] = rte_iwarp_create_qp(p->pd[1], &qa);
+		IWT_ASSERT(x->qa[k] != NULL && x->qb[k] != NULL, "QPs %d", k);
+		IWT_ASSERT_EQ(iwt_vpair_connect(p, x->qa[k], x->qb[k], NULL, NULL, &ia, &ib), 0,
+			      "connect %d", k);
+		if (k == 0) {
+			p->id[0] = ia;
+			p->id[1] = ib;
+		}
+	}
+	/* pair 1 posts through created channels, its SRQ too */
+	IWT_ASSERT_EQ(rte_iwarp_qp_set_channel(x->qa[1], rte_iwarp_svc_channel_create(p->dev[0])),
+		      0, "channel of qa[1]");
+	IWT_ASSERT_EQ(rte_iwarp_srq_set_channel(x->srq, rte_iwarp_svc_channel_create(p->dev[1])),
+		      0, "channel of the SRQ");
+	return IWT_PASS;
+}
+
+/* REG_MR of slots PB_FR.. of b on qb[0], signalled (wr_id PB_FR). */
+static int
+pb_reg_mr(struct pb_ctx *x)
+{
+	struct rte_iwarp_send_wr wr = { .wr_id = PB_FR, .opcode = RTE_IWARP_WR_REG_MR,
+		.send_flags = RTE_IWARP_SEND_SIGNALED }, *bad;
+
+	wr.wr.reg.mr = x->fr;
+	wr.wr.reg.addr = x->b + PB_FR * PB_SLOT;
+	wr.wr.reg.iova = PB_FR_IOVA;
+	wr.wr.reg.length = 4 * PB_SLOT;
+	wr.wr.reg.key = 0x5a;
+	wr.wr.reg.access = RTE_IWARP_ACCESS_LOCAL_WRITE | RTE_IWARP_ACCESS_REMOTE_WRITE;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qb[0], &wr, &bad), 0, "REG_MR");
+	return IWT_PASS;
+}
+
+/* After the engine runs: a WRITE through the fast-registered MR, a SEND back. */
+static int
+pb_write_and_reply(struct pb_ctx *x)
+{
+	struct rte_iwarp_sge sg = { (uintptr_t)x->a + 100 * PB_SLOT, 3000, x->ma->lkey };
+	struct rte_iwarp_send_wr wr = { .wr_id = PB_FR + 1, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_RDMA_WRITE, .send_flags = RTE_IWARP_SEND_SIGNALED }, *bad;
+
+	iwt_vfill(x->a + 100 * PB_SLOT, 3000, 4242);
+	wr.wr.rdma.remote_addr = PB_FR_IOVA + 17;
+	wr.wr.rdma.rkey = x->fr->rkey;
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qa[0], &wr, &bad), 0, "WRITE through REG_MR");
+	IWT_RUN(pb_collect(x, x->p->cq[0], 1));
+	IWT_ASSERT(iwt_vcheck(x->b + PB_FR * PB_SLOT + 17, 3000, 4242) < 0, "WRITE bytes");
+	/* qb[0]'s SQ had the direct REG_MR: a SEND back to qa[0]'s direct receive */
+	iwt_vfill(x->b + 110 * PB_SLOT, PB_LEN, 110);
+	sg = (struct rte_iwarp_sge){ (uintptr_t)x->b + 110 * PB_SLOT, PB_LEN, x->mb->lkey };
+	wr = (struct rte_iwarp_send_wr){ .wr_id = PB_FR + 2, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	IWT_ASSERT_EQ(rte_iwarp_post_send(x->qb[0], &wr, &bad), 0, "SEND back");
+	IWT_RUN(pb_collect(x, x->p->cq[1], 1));
+	IWT_RUN(pb_collect(x, x->p->cq[0], 1));
+	IWT_ASSERT(iwt_vcheck(x->a + 110 * PB_SLOT, PB_LEN, 110) < 0, "SEND back bytes");
+	return IWT_PASS;
+}
+
+static int
+pb_run(struct pb_ctx *x, unsigned int worker)
+{
+	struct rte_iwarp_recv_wr rw = { .wr_id = PB_FR + 3, .num_sge = 1 }, *rbad;
+	struct iwt_vpair *p = x->p;
+	struct rte_iwarp_sge sg;
+
+	IWT_RUN(pb_setup(x));
+	sg = (struct rte_iwarp_sge){ (uintptr_t)x->a + 110 * PB_SLOT, PB_SLOT, x->ma->lkey };
+	rw.sg_list = &sg;
+	/* before the engine: receives, a REG_MR, SENDs, all direct */
+	IWT_ASSERT_EQ(rte_iwarp_post_recv(x->qa[0], &rw, &rbad), 0, "qa[0] receive");
+	IWT_RUN(pb_reg_mr(x));
+	IWT_RUN(pb_round(x, 0, PB_K));
+	svc_stop = 0;
+	svc_polled = 0;
+	IWT_ASSERT_EQ(rte_eal_remote_launch(engine_loop, p, worker), 0, "launch engine");
+	while (!svc_polled)
+		rte_pause();
+	/* the direct posts complete on the engine (their tails pass them) */
+	IWT_RUN(pb_collect(x, p->cq[1], 2 * PB_K + 1));
+	IWT_RUN(pb_collect(x, p->cq[0], 2 * PB_K));
+	/* the application thread: a full queue of each, through the channels */
+	IWT_RUN(pb_round(x, PB_K, PB_D));
+	IWT_RUN(pb_collect(x, p->cq[1], 2 * PB_D));
+	IWT_RUN(pb_collect(x, p->cq[0], 2 * PB_D));
+	IWT_RUN(pb_write_and_reply(x));
+	return IWT_PASS;
+}
+
+IWT_CASE(verbs_ring_service_mode_posts_before_engine_starts)
+{
+	struct pb_ctx x = { 0 };
+	struct iwt_vpair p;
+	unsigned int worker;
+	int rc, k;
+
+	IWT_ASSERT_EQ(iwt_vpair_open_mode(&p, "vsvpb", 256, RTE_IWARP_MODE_SERVICE), 0, "open");
+	worker = rte_get_next_lcore(-1, 1, 0);
+	if (worker >= RTE_MAX_LCORE)
+		IWT_SKIP_BECAUSE("service mode needs a second lcore");
+	x.p = &p;
+	x.a = calloc(128, PB_SLOT);
+	x.b = calloc(128, PB_SLOT);
+	IWT_ASSERT(x.a != NULL && x.b != NULL, "memory");
+	rc = pb_run(&x, worker);
+	svc_stop = 1;
+	IWT_ASSERT_EQ(rte_eal_wait_lcore(worker), 0, "engine stopped");
+	/* the engine is stopped: direct calls again */
+	for (k = 0; k < 2 && x.qb[1] != NULL; k++) {
+		rte_iwarp_destroy_qp(x.qa[k]);
+		rte_iwarp_destroy_qp(x.qb[k]);
+	}
+	rte_iwarp_destroy_srq(x.srq);
+	k = iwt_vpair_close(&p);
+	free(x.a);
+	free(x.b);
+	return rc != IWT_PASS ? rc : k;
+}
