@@ -64,11 +64,16 @@ iw_cq_push(struct rte_iwarp_cq *cq, const struct rte_iwarp_wc *wc, bool solicite
 		__atomic_store_n(&cq->overflow, true, __ATOMIC_RELEASE);
 		cq->dev->st.cq_overflows++;
 		__atomic_store_n(&cq->event, true, __ATOMIC_RELEASE);
-		/* the QP lost a completion: it cannot go on */
-		if (qp != NULL && qp->state != RTE_IWARP_QPS_ERR) {
+		/*
+		 * The QP lost a completion: it cannot go on, and tells its peer
+		 * (TERMINATE). Completions pushed while it goes to ERROR (state
+		 * TERMINATE until then) are lost with the first.
+		 */
+		if (qp != NULL && qp->state != RTE_IWARP_QPS_ERR &&
+				qp->state != RTE_IWARP_QPS_TERMINATE) {
 			iw_cm_event_push(cq->dev, RTE_IWARP_CM_EVENT_CQ_ERROR, qp->cm,
 					 -EOVERFLOW, 0);
-			iw_qp_to_error(qp);
+			iw_qp_local_error(qp);
 		}
 		return;
 	}

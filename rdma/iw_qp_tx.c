@@ -555,3 +555,20 @@ error:
 	iw_qp_to_error(qp);
 	iw_qp_kick(qp);
 }
+
+/*
+ * A local catastrophic error (a completion lost to a full CQ): the QP goes to
+ * ERROR and tells the peer, as for a protection violation (TERMINATE, then the
+ * stream closes in order). RFC 5040 7.2: RDMAP, Local Catastrophic Error; its
+ * code is not defined (IANA: 0x0/0x0/ALL): unspecified, as Linux siw sends it.
+ */
+void
+iw_qp_local_error(struct rte_iwarp_qp *qp)
+{
+	const struct iw_term_cause c = {
+		.layer = IW_LAYER_RDMAP, .etype = IW_RDMAP_ET_CATASTROPHIC,
+		.ecode = IW_RDMAP_EC_UNSPECIFIED,
+	};
+
+	iw_qp_terminate(qp, &c, NULL);
+}

@@ -14,7 +14,7 @@ iw_term_cause_valid(const struct iw_term_cause *c)
 	case IW_LAYER_RDMAP:
 		switch (c->etype) {
 		case IW_RDMAP_ET_CATASTROPHIC:
-			return c->ecode == 0;
+			return true;	/* any code (RFC 6580: 0x0/0x0/ALL) */
 		case IW_RDMAP_ET_PROTECTION:
 			return c->ecode <= IW_RDMAP_EC_TO_WRAP ||
 				c->ecode == IW_RDMAP_EC_CANT_INVALIDATE ||

@@ -389,6 +389,7 @@ void iw_qp_connected(struct rte_iwarp_qp *qp, const struct iw_mpa_result *res,
 
 /* iw_qp_tx.c */
 int iw_qp_tx(struct rte_iwarp_qp *qp);
+void iw_qp_local_error(struct rte_iwarp_qp *qp);
 void iw_qp_terminate(struct rte_iwarp_qp *qp, const struct iw_term_cause *cause,
 		     const struct iw_hdr *hdr);
 

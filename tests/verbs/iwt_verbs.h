@@ -101,6 +101,7 @@ void iwt_gmem_free(struct iwt_gmem *g);
 /* TERMINATE causes as rte_iwarp reports them: layer << 16 | etype << 8 | ecode */
 #define IWT_TERM_RDMAP_PROT_INVALID_STAG 0x000100u /**< RFC 5040 7.2: READ source */
 #define IWT_TERM_DDP_TAGGED_INVALID_STAG 0x010100u /**< RFC 5041 7.2: tagged sink */
+#define IWT_TERM_RDMAP_LOCAL_CATASTROPHIC 0x0000ffu /**< RFC 5040 7.2, code unspecified */
 
 /** Deterministic pattern fill and check (returns the first bad index or -1). */
 void iwt_vfill(uint8_t *buf, size_t len, uint32_t seed);

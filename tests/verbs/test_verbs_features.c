@@ -6,6 +6,7 @@
  * overflow, flush on disconnect.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -350,6 +351,54 @@ IWT_CASE(verbs_ring_memory_windows_invalidate)
 	return n;
 }
 
+/*
+ * The peer of a QP that went to ERROR on a local catastrophic error was told:
+ * its TERMINATE event and query_qp carry RDMAP Local Catastrophic, its QP is
+ * in ERROR, the stream ended in order (DISCONNECTED); its nsend signalled
+ * SENDs (wr_id 0..) complete in order, those the stream did not deliver
+ * flushed, its nrecv receives (wr_id recv0..) flushed in order.
+ */
+static int
+peer_told(struct iwt_vpair *p, struct rte_iwarp_qp *qp, struct rte_iwarp_cm_id *id, int nsend,
+	  uint64_t recv0, int nrecv)
+{
+	struct rte_iwarp_cm_event ev;
+	struct rte_iwarp_qp_attr qa;
+	struct rte_iwarp_wc wc[32];
+	int i, n, s = 0, r = 0;
+	bool flushed = false;
+
+	IWT_ASSERT_EQ(iwt_vpair_event(p, 0, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 2000), 0,
+		      "the peer's TERMINATE event");
+	IWT_ASSERT(ev.id == id && ev.term == IWT_TERM_RDMAP_LOCAL_CATASTROPHIC,
+		   "TERMINATE of the peer's id, code 0x%06x", ev.term);
+	rte_iwarp_cm_ack_event(&ev);
+	rte_iwarp_query_qp(qp, &qa);
+	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "the peer's QP in ERROR");
+	IWT_ASSERT_EQ(qa.term_received, IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "code parsed");
+	n = iwt_vpair_wc(p, p->cq[0], wc, nsend + nrecv, 2000);
+	IWT_ASSERT_EQ(n, nsend + nrecv, "every peer WR completes");
+	for (i = 0; i < n; i++) {
+		if (wc[i].opcode == RTE_IWARP_WC_RECV) {
+			IWT_ASSERT(wc[i].wr_id == recv0 + (uint64_t)r++ &&
+				   wc[i].status == RTE_IWARP_WC_WR_FLUSH_ERR,
+				   "receive %" PRIu64 " flushed in order", wc[i].wr_id);
+			continue;
+		}
+		IWT_ASSERT_EQ(wc[i].wr_id, (uint64_t)s++, "SENDs complete in order");
+		if (wc[i].status == RTE_IWARP_WC_WR_FLUSH_ERR)
+			flushed = true;
+		else
+			IWT_ASSERT(!flushed && wc[i].status == RTE_IWARP_WC_SUCCESS,
+				   "SEND %d: %s after a flush", i,
+				   rte_iwarp_wc_status_str(wc[i].status));
+	}
+	IWT_ASSERT_EQ(iwt_vpair_event(p, 0, RTE_IWARP_CM_EVENT_DISCONNECTED, &ev, 2000), 0,
+		      "the stream ended in order");
+	rte_iwarp_cm_ack_event(&ev);
+	return IWT_PASS;
+}
+
 IWT_CASE(verbs_ring_cq_overflow_reported)
 {
 	struct rte_iwarp_dev_stats st;
@@ -379,10 +428,14 @@ IWT_CASE(verbs_ring_cq_overflow_reported)
 	mb = rte_iwarp_reg_mr(p.pd[1], b, 65536, ACC_ALL);
 	for (i = 0; i < 10; i++)
 		IWT_ASSERT_EQ(iwt_post_recv1(qb, 100 + i, b + 1000 * i, 1000, mb->lkey), 0, "recv");
+	/* the peer's receives stay outstanding: flushed once it is told */
+	for (i = 0; i < 3; i++)
+		IWT_ASSERT_EQ(iwt_post_recv1(p.qp[0], 200 + i, a + 4096 + 1000 * i, 1000,
+					     ma->lkey), 0, "peer recv");
 	sg = (struct rte_iwarp_sge){ (uintptr_t)a, 64, ma->lkey };
 	for (i = 0; i < 10; i++) {
 		wr = (struct rte_iwarp_send_wr){ .wr_id = i, .sg_list = &sg, .num_sge = 1,
-			.opcode = RTE_IWARP_WR_SEND };
+			.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED };
 		IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "SEND");
 	}
 	iwt_vpair_poll_ms(&p, 200);
@@ -401,7 +454,16 @@ IWT_CASE(verbs_ring_cq_overflow_reported)
 		IWT_ASSERT(ev.id == i1 && ev.status == -EOVERFLOW, "event of the QP's id");
 		rte_iwarp_cm_ack_event(&ev);
 	}
-	rte_iwarp_disconnect(i0);
+	IWT_ASSERT_EQ(qa.term_sent, IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "TERMINATE sent");
+	{
+		struct rte_iwarp_cm_event ev;
+
+		IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 1000), 0,
+			      "TERMINATE event (sent)");
+		IWT_ASSERT(ev.id == i1 && ev.term == IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "code");
+		rte_iwarp_cm_ack_event(&ev);
+	}
+	IWT_RUN(peer_told(&p, p.qp[0], i0, 10, 200, 3));
 	iwt_vpair_poll_ms(&p, 20);
 	IWT_ASSERT_EQ(rte_iwarp_destroy_cq(small), -EBUSY, "CQ in use");
 	IWT_ASSERT_EQ(rte_iwarp_destroy_qp(qb), 0, "destroy_qp");

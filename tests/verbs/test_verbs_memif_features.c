@@ -846,7 +846,12 @@ cqo_server(struct iwt_mside *s)
 	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_CQ_ERROR, &ev, 5000), 0, "CQ_ERROR event");
 	IWT_ASSERT(ev.id == s->id && ev.status == -EOVERFLOW, "event of the QP's id, %d",
 		   ev.status);
-	IWT_ASSERT_EQ(iwt_mctl_send(s, T_CHCK, NULL, 0), 0, "CHCK");
+	IWT_ASSERT_EQ(qa.term_sent, IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "TERMINATE sent");
+	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 5000), 0,
+		      "TERMINATE event (sent)");
+	IWT_ASSERT_EQ(ev.term, IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "its code");
+	/* the client checks that it was told; the stream ended after the TERMINATE */
+	IWT_ASSERT(iwt_mctl_recv(s, T_CHCK, NULL, 0, 15000) >= 0, "CHCK");
 	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_DISCONNECTED, &ev, 10000), 0,
 		      "DISCONNECTED");
 	IWT_ASSERT_EQ(iwt_mcall(s, destroy_cq, small), -EBUSY, "CQ in use");
@@ -856,20 +861,70 @@ cqo_server(struct iwt_mside *s)
 	return IWT_PASS;
 }
 
+#define CQO_SENDS 10
+#define CQO_RECVS 3
+#define CQO_RECV0 200
+
+/*
+ * The client's completions once told: its SENDs (wr_id 0..) in order, those
+ * the stream did not deliver flushed; its receives flushed in order.
+ */
+static int
+cqo_client_flushed(struct iwt_mside *s)
+{
+	struct rte_iwarp_wc wc[CQO_SENDS + CQO_RECVS];
+	bool flushed = false;
+	int i, n, snd = 0, rcv = 0;
+
+	n = iwt_mwc(s, s->cq, wc, CQO_SENDS + CQO_RECVS, 10000);
+	IWT_ASSERT_EQ(n, CQO_SENDS + CQO_RECVS, "every WR completes");
+	for (i = 0; i < n; i++) {
+		if (wc[i].opcode == RTE_IWARP_WC_RECV) {
+			IWT_ASSERT(wc[i].wr_id == (uint64_t)(CQO_RECV0 + rcv++) &&
+				   wc[i].status == RTE_IWARP_WC_WR_FLUSH_ERR,
+				   "receive %d flushed in order", i);
+			continue;
+		}
+		IWT_ASSERT_EQ(wc[i].wr_id, (uint64_t)snd++, "SENDs complete in order");
+		if (wc[i].status == RTE_IWARP_WC_WR_FLUSH_ERR)
+			flushed = true;
+		else
+			IWT_ASSERT(!flushed && wc[i].status == RTE_IWARP_WC_SUCCESS,
+				   "SEND %d: %s after a flush", i,
+				   rte_iwarp_wc_status_str(wc[i].status));
+	}
+	return IWT_PASS;
+}
+
 static int
 cqo_client(struct iwt_mside *s)
 {
 	struct rte_iwarp_send_wr wr;
 	struct rte_iwarp_sge sg = { (uintptr_t)s->mem, 64, s->mr->lkey };
+	struct rte_iwarp_cm_event ev;
+	struct rte_iwarp_qp_attr qa;
 	int i;
 
-	for (i = 0; i < 10; i++) {
+	/* receives that stay outstanding: flushed once the client is told */
+	for (i = 0; i < CQO_RECVS; i++)
+		IWT_ASSERT_EQ(iwt_post_recv1(s->qp, CQO_RECV0 + i, s->mem + 4096 + 1000 * i, 1000,
+					     s->mr->lkey), 0, "recv");
+	for (i = 0; i < CQO_SENDS; i++) {
 		wr = (struct rte_iwarp_send_wr){ .wr_id = i, .sg_list = &sg, .num_sge = 1,
-			.opcode = RTE_IWARP_WR_SEND };
+			.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED };
 		IWT_ASSERT_EQ(iwt_post_send1(s->qp, &wr), 0, "SEND");
 	}
-	IWT_ASSERT(iwt_mctl_recv(s, T_CHCK, NULL, 0, 15000) >= 0, "CHCK");
-	IWT_ASSERT_EQ(iwt_mdisconnect(s, s->id), 0, "disconnect");
+	/* the server's QP lost a completion: it tells this side */
+	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 15000), 0, "TERMINATE");
+	IWT_ASSERT(ev.id == s->id && ev.term == IWT_TERM_RDMAP_LOCAL_CATASTROPHIC,
+		   "TERMINATE of the QP's id, code 0x%06x", ev.term);
+	iwt_mquery_qp(s, s->qp, &qa);
+	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "the QP in ERROR");
+	IWT_ASSERT_EQ(qa.term_received, IWT_TERM_RDMAP_LOCAL_CATASTROPHIC, "code parsed");
+	IWT_RUN(cqo_client_flushed(s));
+	IWT_ASSERT_EQ(iwt_mevent(s, RTE_IWARP_CM_EVENT_DISCONNECTED, &ev, 10000), 0,
+		      "the stream ended in order");
+	IWT_ASSERT_EQ(iwt_mctl_send(s, T_CHCK, NULL, 0), 0, "CHCK");
 	return IWT_PASS;
 }
 
