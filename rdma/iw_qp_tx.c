@@ -137,15 +137,18 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 {
 	struct rte_iwarp_dev *dev = qp->dev;
 	struct iw_fpdu_tx saved = qp->tx;
+	uint32_t wire, flags = IW_TCP_SEND_RECORD;
 	struct rte_mbuf *m;
-	uint32_t wire;
 	int n, rc;
 
 	if (nseg == 1 && payload >= IW_ZC_MIN && !qp->tx.markers_on && !qp->tx_copy &&
 			dev->zc_ok)
 		return send_fpdu_zc(qp, h, segs);
 	wire = iw_fpdu_tx_wire_len(&qp->tx, iw_opcode_table[h->opcode].hdr_len + payload);
-	if (iw_tcp_send_space(qp->s) < wire)
+	/* a TERMINATE is the stream's last record: a full send buffer takes it */
+	if (qp->tx_src == SRC_TERM)
+		flags |= IW_TCP_SEND_FINAL;
+	else if (iw_tcp_send_space(qp->s) < wire)
 		return -EAGAIN;
 	m = rte_pktmbuf_alloc(dev->pool);
 	if (unlikely(m == NULL)) {
@@ -160,7 +163,7 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 	}
 	m->data_len = (uint16_t)n;
 	m->pkt_len = (uint32_t)n;
-	rc = iw_tcp_send(qp->s, m, IW_TCP_SEND_RECORD);
+	rc = iw_tcp_send(qp->s, m, flags);
 	if (unlikely(rc < 0)) {
 		qp->tx = saved;
 		rte_pktmbuf_free(m);
@@ -427,12 +430,14 @@ tx_term(struct rte_iwarp_qp *qp)
 	int rc;
 
 	qp->tx_copy = true;
+	qp->tx_src = SRC_TERM;
 
 	untagged_tmpl(&h, IW_OP_TERMINATE, IW_QN_TERMINATE, qp->msn_tx[IW_QN_TERMINATE]);
 	h.term.ctrl = (uint32_t)qp->term_body[0] << 24 | (uint32_t)qp->term_body[1] << 16 |
 		(uint32_t)qp->term_body[2] << 8 | qp->term_body[3];
 	qp->tx_done = 0;
 	rc = send_msg(qp, &h, qp->term_len - IW_TERM_LEN, &src);
+	qp->tx_src = SRC_NONE;
 	if (rc < 0)
 		return rc;
 	qp->msn_tx[IW_QN_TERMINATE]++;

@@ -254,6 +254,10 @@ void iw_tcp_set_cb(struct iw_tcp_stream *s, const struct iw_tcp_cb *cb);
 				      *   the MSS */
 #define IW_TCP_SEND_MORE   (1u << 1) /**< more follows at once: hold a sub-MSS
 				      *   tail until the next send or poll */
+#define IW_TCP_SEND_FINAL  (1u << 2) /**< a small last record (an iWARP
+				      *   TERMINATE): queued even when the send
+				      *   buffer is full (not when its entries
+				      *   are) */
 
 /**
  * Queue a chain for sending, zero copy: TCP takes ownership of m (the whole

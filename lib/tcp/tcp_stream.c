@@ -651,7 +651,8 @@ iw_tcp_send(struct iw_tcp_stream *s, struct rte_mbuf *m, uint32_t flags)
 		s->flags |= TF_WANT_WRITE;
 		return -ENOBUFS;
 	}
-	if (s->sq_bytes > 0 && s->sq_bytes + len > s->opts.sndbuf) {
+	if (s->sq_bytes > 0 && s->sq_bytes + len > s->opts.sndbuf &&
+			!(flags & IW_TCP_SEND_FINAL)) {
 		s->flags |= TF_WANT_WRITE;
 		return -EAGAIN;
 	}

@@ -650,3 +650,75 @@ IWT_CASE(verbs_ring_read_into_sgl)
 	free(src);
 	return rc;
 }
+
+/*
+ * A TERMINATE goes out even when the TCP send buffer is full as it is queued
+ * and the application disconnects at once (the stream then closes in order
+ * after it): A's 512 KiB send buffer is filled with WRITEs whose segments the
+ * wire drops (nothing acknowledged), B WRITEs to an STag A does not know, A's
+ * application disconnects on the TERMINATE event; then the wire delivers
+ * again: B must receive the TERMINATE before the stream ends.
+ */
+IWT_CASE(verbs_ring_terminate_queued_with_send_buffer_full)
+{
+	struct iw_impair_conf drop = { .seed = 1, .drop_ppm = 1000000 };
+	const uint32_t big = 512 * 1024;
+	struct rte_iwarp_send_wr wr;
+	struct rte_iwarp_cm_event ev;
+	struct rte_iwarp_qp_attr qa;
+	struct rte_iwarp_mr *ma, *mb;
+	struct rte_iwarp_sge sg;
+	struct iwt_vpair p;
+	uint8_t *a = heap(3 * big), *b = heap(3 * big);
+	int i, n;
+
+	IWT_ASSERT_EQ(iwt_vpair_open_connected(&p, "vtfull", 256, NULL, NULL, NULL), 0, "connect");
+	ma = rte_iwarp_reg_mr(p.pd[0], a, 3 * big, ACC_ALL);
+	mb = rte_iwarp_reg_mr(p.pd[1], b, 3 * big, ACC_ALL);
+	IWT_ASSERT(ma != NULL && mb != NULL, "reg_mr");
+	/* A -> B dropped: A's send buffer fills and stays full */
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &drop), 0, "impair B's receive side");
+	/*
+	 * The buffer fills to within a few bytes: full FPDUs are 1,448 bytes on
+	 * this wire (MSS), 512 KiB is 362 of them and 112 bytes; a first WRITE
+	 * of 80 bytes (96 or 100 on the wire) leaves 16 or 12: less than a
+	 * TERMINATE (over 40 bytes with the DDP header it quotes).
+	 */
+	for (i = 0; i < 3; i++) {
+		sg = (struct rte_iwarp_sge){ (uintptr_t)a + (size_t)i * big,
+			i == 0 ? 80 : big, ma->lkey };
+		wr = (struct rte_iwarp_send_wr){ .wr_id = i, .sg_list = &sg, .num_sge = 1,
+			.opcode = RTE_IWARP_WR_RDMA_WRITE };
+		wr.wr.rdma.rkey = mb->rkey;
+		wr.wr.rdma.remote_addr = (uintptr_t)b + (size_t)i * big;
+		IWT_ASSERT_EQ(iwt_post_send1(p.qp[0], &wr), 0, "WRITE %d", i);
+	}
+	iwt_vpair_poll_ms(&p, 50);
+	/* B -> A still delivers: a WRITE to an unknown STag, A terminates */
+	sg = (struct rte_iwarp_sge){ (uintptr_t)b, 16, mb->lkey };
+	wr = (struct rte_iwarp_send_wr){ .wr_id = 9, .sg_list = &sg, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_RDMA_WRITE };
+	wr.wr.rdma.rkey = ma->rkey ^ 0x7fff00;
+	wr.wr.rdma.remote_addr = (uintptr_t)a;
+	IWT_ASSERT_EQ(iwt_post_send1(p.qp[1], &wr), 0, "bad WRITE");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 0, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 3000), 0,
+		      "A terminates");
+	IWT_ASSERT_EQ(ev.term, IWT_TERM_DDP_TAGGED_INVALID_STAG, "A's code");
+	rte_iwarp_cm_ack_event(&ev);
+	rte_iwarp_disconnect(p.id[0]);
+	/* the wire delivers again: retransmissions, then the TERMINATE, then FIN */
+	drop.drop_ppm = 0;
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &drop), 0, "impairment off");
+	IWT_ASSERT_EQ(iwt_vpair_event(&p, 1, RTE_IWARP_CM_EVENT_TERMINATE, &ev, 10000), 0,
+		      "B receives the TERMINATE");
+	IWT_ASSERT_EQ(ev.term, IWT_TERM_DDP_TAGGED_INVALID_STAG, "B's code");
+	rte_iwarp_cm_ack_event(&ev);
+	rte_iwarp_query_qp(p.qp[1], &qa);
+	IWT_ASSERT_EQ(qa.term_received, IWT_TERM_DDP_TAGGED_INVALID_STAG, "parsed");
+	IWT_ASSERT_EQ(qa.state, RTE_IWARP_QPS_ERR, "B's QP in ERROR");
+	iwt_vpair_poll_ms(&p, 20);
+	n = iwt_vpair_close(&p);
+	free(a);
+	free(b);
+	return n;
+}
