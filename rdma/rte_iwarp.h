@@ -689,7 +689,10 @@ enum rte_iwarp_cm_event_type {
 	RTE_IWARP_CM_EVENT_DISCONNECTED,
 	RTE_IWARP_CM_EVENT_TERMINATE,          /**< the QP received or sent a TERMINATE */
 	RTE_IWARP_CM_EVENT_CQ_ERROR,           /**< a CQ of the QP overflowed (status
-						*   -EOVERFLOW); the QP is in ERROR */
+						*   -EOVERFLOW); the QP is in ERROR
+						*   and sent its peer a TERMINATE
+						*   (RDMAP Local Catastrophic Error,
+						*   code 0xff: TERMINATE event next) */
 };
 
 struct rte_iwarp_cm_id;
