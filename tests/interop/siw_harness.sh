@@ -77,14 +77,17 @@ perf)
 	;;
 capture)
 	shift
-	# On iwsv0, our own port on the bridge: every frame between us and the guest
-	# crosses it, and it lives as long as the namespace (not as long as a qemu
-	# tap). About one capture in 60 on guest 0's tap held no frame at all.
+	# tcpdump must see a frame as soon as it arrives (--immediate-mode) and get
+	# time to write what it has read before it is stopped: otherwise frames
+	# still in the kernel's capture block are lost at SIGINT, and on this
+	# loaded machine about one capture in 60 had none at all ("0 packets
+	# captured, 76 packets received by filter").
 	log=${SIWPEER_DIR:-/var/tmp/siw-peer}/run/cap.log
 	last=/tmp/iwt-siw-capture.$NS
-	SIWPEER_CAPIF=${SIWPEER_CAPIF:-iwsv0} "$SIWPEER" capture "$@" >/dev/null 2>&1 || exit 1
 	if [ "$1" = start ]; then
-		echo "$2" >"$last"
+		f=$2; shift 2; [ $# -gt 0 ] || set -- tcp
+		"$SIWPEER" capture start "$f" --immediate-mode "$@" >/dev/null 2>&1 || exit 1
+		echo "$f" >"$last"
 		# tcpdump may take more than siw-peer's 1 s to attach on a loaded machine
 		for _ in $(seq 100); do
 			grep -q 'listening on' "$log" 2>/dev/null && exit 0
@@ -92,9 +95,22 @@ capture)
 		done
 		echo "capture: tcpdump not listening after 10 s" >&2; exit 1
 	fi
-	# stop: a capture without a single frame is a tooling failure; say what
-	# tcpdump said, so that it is not mistaken for a protocol failure
 	f=$(cat "$last" 2>/dev/null) && rm -f "$last"
+	if [ -n "$f" ]; then
+		# let the file stop growing (3 checks 0.1 s apart, at most 5 s)
+		prev=-1 same=0
+		for _ in $(seq 50); do
+			cur=$(stat -c %s "$f" 2>/dev/null || echo 0)
+			if [ "$cur" = "$prev" ]; then
+				same=$((same + 1)); [ $same -ge 3 ] && break
+			else
+				same=0
+			fi
+			prev=$cur; sleep 0.1
+		done
+	fi
+	"$SIWPEER" capture "$@" >/dev/null 2>&1 || exit 1
+	# a capture without a single frame is a tooling failure: say what tcpdump said
 	if [ -n "$f" ] && [ "$(tshark_iw -r "$f" | wc -l)" -eq 0 ]; then
 		echo "capture $f: no frame recorded (tcpdump, not the protocol): $(tr '\n' ' ' <"$log")" >&2
 	fi
