@@ -164,6 +164,31 @@ extern const struct perf_transport perf_ktcp_transport;
 extern const struct perf_transport perf_rdma_transport;
 extern const struct perf_transport perf_perftest_transport;
 
+/* The engine of the two RDMA transports (perf_engine.c). */
+struct iw_port;
+struct rte_iwarp_dev;
+
+/** An IPv4 address in network order from s, or def when s is NULL or not one. */
+uint32_t perf_engine_ip(const char *s, uint32_t def);
+
+/**
+ * Open the DPDK port (--dev, else the first port EAL made), print "<waiting>
+ * on PORT ..." when this is the server, wait for the link, open an inline-mode
+ * device on it at --ip (default 10.77.0.1 server, 10.77.0.2 client).
+ * @return 0, or -1 after the one error line; *port and *dev are set as far as
+ *   they were opened (perf_engine_close() takes them either way).
+ */
+int perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_port **port,
+		     struct rte_iwarp_dev **dev);
+
+/**
+ * Poll the device drain_ms so the last segments of the close leave, quiesce
+ * the port (a net_memif peer must stop first), close the device and the port.
+ * NULLs are accepted.
+ */
+void perf_engine_close(const struct perf_params *p, struct iw_port *port,
+		       struct rte_iwarp_dev *dev, unsigned int drain_ms);
+
 /**
  * Iterations of the unreported warm-up before the first size: enough frames
  * to touch every mbuf and page once (no hugepages: first touches fault).

@@ -45,7 +45,6 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_ethdev.h>
 
 #include "iw_port.h"
 #include "rte_iwarp.h"
@@ -1067,53 +1066,9 @@ static int
 pt_open(struct pt *t)
 {
 	const struct perf_params *p = t->p;
-	struct iw_port_conf conf;
-	struct rte_iwarp_dev_conf dc;
-	struct in_addr a;
-	uint16_t pid;
 
-	memset(&conf, 0, sizeof(conf));
-	conf.port_id = -1;
-	conf.nb_queues = 1;
-	conf.dev = p->dev;
-	if (p->dev == NULL) {
-		RTE_ETH_FOREACH_DEV(pid) {
-			conf.port_id = pid;
-			break;
-		}
-		if (conf.port_id < 0) {
-			perf_error("--rdma: no DPDK port: give one with --vdev/-a before '--' or "
-				   "--dev NAME");
-			return -1;
-		}
-	}
-	t->port = iw_port_open(&conf);
-	if (t->port == NULL) {
-		perf_error("cannot start the DPDK port: %s", rte_strerror(rte_errno));
+	if (perf_engine_open(p, "perftest -R server waiting", &t->port, &t->dev) < 0)
 		return -1;
-	}
-	if (!t->client) {
-		printf(PERF_PROG ": perftest -R server waiting on %s (%s port %u, up to %u s)\n",
-		       t->port->name, p->ip != NULL ? p->ip : "10.77.0.1", p->port,
-		       p->timeout_s);
-		fflush(stdout);
-	}
-	if (iw_port_wait_link(t->port, p->timeout_s * 1000) != 0) {
-		perf_error("link of %s still down after %u s", t->port->name, p->timeout_s);
-		return -1;
-	}
-	memset(&dc, 0, sizeof(dc));
-	dc.port = t->port;
-	if (p->ip != NULL && inet_pton(AF_INET, p->ip, &a) == 1)
-		dc.ip = a.s_addr;
-	else
-		dc.ip = t->client ? RTE_BE32(RTE_IPV4(10, 77, 0, 2)) :
-			RTE_BE32(RTE_IPV4(10, 77, 0, 1));
-	t->dev = rte_iwarp_dev_open(&dc);
-	if (t->dev == NULL) {
-		perf_error("rte_iwarp_dev_open on %s: %s", t->port->name, rte_strerror(rte_errno));
-		return -1;
-	}
 	t->pd = rte_iwarp_alloc_pd(t->dev);
 	/* every receive, the pattern's sends, the credits and the control messages */
 	t->cq = rte_iwarp_create_cq(t->dev, RTE_MAX(1024u, 2 * rte_align32pow2(p->tx_depth +
@@ -1171,7 +1126,6 @@ pt_run(const struct perf_params *p)
 {
 	struct perf_result last;
 	struct pt *t;
-	uint64_t end;
 	int rc;
 
 	if (pt_check_params(p) < 0)
@@ -1205,20 +1159,7 @@ pt_run(const struct perf_params *p)
 		if (rc < 0)
 			perf_error("--out_json_file %s: %s", p->json_file, strerror(-rc));
 	}
-	if (t->dev != NULL) {
-		/* let the last segments and ACKs of the close go out */
-		end = rte_rdtsc() + t->hz / 10;
-		while (rte_rdtsc() < end)
-			rte_iwarp_dev_poll(t->dev);
-	}
-	if (t->port != NULL) {
-		/* a net_memif pair: the peer stops polling before this end goes */
-		iw_port_quiesce(t->port);
-		rte_delay_ms(t->client ? 200 : 600);
-	}
-	rte_iwarp_dev_close(t->dev);
-	if (t->port != NULL)
-		iw_port_close(t->port);
+	perf_engine_close(p, t->port, t->dev, 100);
 	free(t->mem);
 	free(t->posted);
 	free(t->completed);

@@ -41,12 +41,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_ethdev.h>
 
 #include "iw_port.h"
 #include "rte_iwarp.h"
@@ -180,18 +178,6 @@ static volatile uint64_t *
 rd_credit_in(struct rd *r, unsigned int ci)
 {
 	return (volatile uint64_t *)(r->mem + RD_CREDIT_IN) + ci;
-}
-
-static rte_be32_t
-rd_ip(const char *s, rte_be32_t def)
-{
-	struct in_addr a;
-
-	if (s == NULL)
-		return def;
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return 0;
-	return a.s_addr;
 }
 
 /* Book one completion (all kinds, every connection). */
@@ -1252,57 +1238,6 @@ rd_wait_disconnected(struct rd *r, uint64_t cycles)
 	r->disconnected = true;
 }
 
-static int
-rd_open_port(struct rd *r)
-{
-	const struct perf_params *p = r->p;
-	struct iw_port_conf conf;
-	char name[RTE_ETH_NAME_MAX_LEN];
-	uint16_t pid;
-
-	memset(&conf, 0, sizeof(conf));
-	conf.port_id = -1;
-	conf.nb_queues = 1;
-	if (p->dev != NULL) {
-		conf.dev = p->dev;
-		snprintf(name, sizeof(name), "%s", p->dev);
-	} else {
-		RTE_ETH_FOREACH_DEV(pid) {
-			conf.port_id = pid;
-			break;
-		}
-		if (conf.port_id < 0) {
-			perf_error("--rdma: no DPDK port: give one with --vdev/-a before '--' or "
-				   "--dev NAME");
-			return -1;
-		}
-		if (rte_eth_dev_get_name_by_port((uint16_t)conf.port_id, name) != 0)
-			snprintf(name, sizeof(name), "port %d", conf.port_id);
-	}
-	r->port = iw_port_open(&conf);
-	if (r->port == NULL) {
-		if (rte_errno == ENODEV)
-			perf_error("--dev: no such device '%s'", name);
-		else
-			perf_error("cannot start %s: %s%s", name, rte_strerror(rte_errno),
-				   strncmp(name, "net_memif", 9) == 0 && p->server != NULL ?
-				   " (a net_memif client needs its server running)" : "");
-		return -1;
-	}
-	if (p->server == NULL) {
-		printf(PERF_PROG ": waiting for a client on %s (%s port %u, up to %u s)\n",
-		       r->port->name, p->ip != NULL ? p->ip : "10.77.0.1", p->port,
-		       p->timeout_s);
-		fflush(stdout);
-	}
-	if (iw_port_wait_link(r->port, p->timeout_s * 1000) != 0) {
-		perf_error("link of %s still down after %u s: is the %s running?", r->port->name,
-			   p->timeout_s, p->server ? "server" : "client");
-		return -1;
-	}
-	return 0;
-}
-
 /* The -q QPs on one CQ; -I sets their inline capacity. */
 static int
 rd_create_qps(struct rd *r)
@@ -1346,20 +1281,10 @@ static int
 rd_open(struct rd *r)
 {
 	const struct perf_params *p = r->p;
-	struct rte_iwarp_dev_conf dc;
 	uint32_t cq_depth;
 
-	if (rd_open_port(r) < 0)
+	if (perf_engine_open(p, "waiting for a client", &r->port, &r->dev) < 0)
 		return -1;
-	memset(&dc, 0, sizeof(dc));
-	dc.port = r->port;
-	dc.ip = rd_ip(p->ip, p->server == NULL ? RTE_BE32(RTE_IPV4(10, 77, 0, 1)) :
-		      RTE_BE32(RTE_IPV4(10, 77, 0, 2)));
-	r->dev = rte_iwarp_dev_open(&dc);
-	if (r->dev == NULL) {
-		perf_error("rte_iwarp_dev_open on %s: %s", r->port->name, rte_strerror(rte_errno));
-		return -1;
-	}
 	r->pd = rte_iwarp_alloc_pd(r->dev);
 	cq_depth = RTE_MAX((uint32_t)RD_CQ_DEPTH,
 			   rte_align32pow2(r->nc * (p->tx_depth + p->rx_depth + 8)));
@@ -1585,7 +1510,7 @@ rd_client(struct rd *r)
 	uint32_t size, max_size = p->all ? p->size_max : p->size;
 	struct perf_result res;
 	struct rd_slot m;
-	rte_be32_t dst = rd_ip(p->server, 0);
+	rte_be32_t dst = perf_engine_ip(p->server, 0);
 	unsigned int i;
 	int jrc;
 
@@ -1629,7 +1554,6 @@ static int
 rd_run(const struct perf_params *p)
 {
 	struct rd *r;
-	uint64_t end;
 	int rc;
 
 	if (p->qps > RD_MAX_QPS) {
@@ -1648,24 +1572,7 @@ rd_run(const struct perf_params *p)
 	rc = rd_open(r);
 	if (rc == 0)
 		rc = p->server != NULL ? rd_client(r) : rd_server(r);
-	if (r->dev != NULL) {
-		/* let the last segments and ACKs of the close go out */
-		end = rte_rdtsc() + r->hz / 20;
-		while (rte_rdtsc() < end)
-			rte_iwarp_dev_poll(r->dev);
-	}
-	if (r->port != NULL) {
-		/*
-		 * Stop polling, then give the peer time to stop too before this end
-		 * of the net_memif pair goes away (the server waits longer: the
-		 * client closes first).
-		 */
-		iw_port_quiesce(r->port);
-		rte_delay_ms(p->server != NULL ? 200 : 600);
-	}
-	rte_iwarp_dev_close(r->dev);
-	if (r->port != NULL)
-		iw_port_close(r->port);
+	perf_engine_close(p, r->port, r->dev, 50);
 	free(r->c);
 	free(r->mem);
 	free(r->posted);
