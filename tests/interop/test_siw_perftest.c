@@ -42,6 +42,17 @@
 #include "iwt_perftest.h"
 #include "iwt_siw.h"
 
+/*
+ * perftest measures the guest's CPU clock against time before it reports and
+ * gives up ("Correlation coefficient r^2: ... < 0.9", "Can't produce a
+ * report") when the TCG guest's clock is too irregular on a loaded host: a
+ * failure of the measuring tool, not of the protocol. Such a run is run again
+ * (twice at most) and said so; any other failure fails the case.
+ */
+#define PT_CLOCK_FAIL "Correlation coefficient r^2"
+#define RUN_CLOCK 3
+#define RUN_CLOCK_RETRIES 2
+
 struct run {
 	const char *test;
 	uint32_t size;
@@ -170,6 +181,10 @@ guest_client_run(const struct run *r)
 	iwt_siw_sh("capture stop");
 	if (needs_p2p(r))
 		iwt_siw_param("peer_to_peer", 0);
+	if (strstr(cli.out, PT_CLOCK_FAIL) != NULL) {
+		unlink(pcap);
+		return RUN_CLOCK;
+	}
 	IWT_ASSERT(cli.status == 0 && strstr(cli.out, "perftest-client-ok") != NULL,
 		   "ib_%s -R client ended well (%d): %s", r->test, cli.status, cli.out);
 	IWT_ASSERT_EQ(srv.status, 0, "our server: %s %s", srv.out, srv.err);
@@ -208,6 +223,10 @@ our_client_run(const struct run *r)
 	IWT_ASSERT_EQ(iwt_siw_run(&srv, 60, "guest 'for i in $(seq 100); do grep -q rc= "
 				  "/tmp/pts.log && break; sleep 0.1; done; cat /tmp/pts.log'"), 0,
 		      "guest log read");
+	if (strstr(srv.out, PT_CLOCK_FAIL) != NULL) {
+		unlink(pcap);
+		return RUN_CLOCK;
+	}
 	IWT_ASSERT_EQ(cli.status, 0, "our client: %s %s", cli.out, cli.err);
 	IWT_ASSERT(strstr(srv.out, "rc=0") != NULL, "ib_%s -R server ended well: %s", r->test,
 		   srv.out);
@@ -227,14 +246,24 @@ our_client_run(const struct run *r)
 static int
 all_runs(int (*one)(const struct run *))
 {
-	unsigned int k;
+	unsigned int k, again;
 	int rc = IWT_PASS;
 
 	rc = iwt_siw_up();
 	if (rc != IWT_PASS)
 		return rc;
-	for (k = 0; k < RTE_DIM(runs) && rc == IWT_PASS; k++)
-		rc = one(&runs[k]);
+	for (k = 0; k < RTE_DIM(runs) && rc == IWT_PASS; k++) {
+		for (again = 0; (rc = one(&runs[k])) == RUN_CLOCK; again++) {
+			printf("step: %s %u B: perftest in the guest could not measure its clock "
+			       "(\"%s ... < 0.9\", its own check under TCG)%s\n", runs[k].test,
+			       runs[k].size, PT_CLOCK_FAIL,
+			       again < RUN_CLOCK_RETRIES ? ": run again" : "");
+			if (again == RUN_CLOCK_RETRIES) {
+				rc = IWT_FAIL;
+				break;
+			}
+		}
+	}
 	iwt_siw_down();
 	return rc;
 }
