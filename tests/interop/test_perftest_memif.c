@@ -27,27 +27,11 @@ static int
 run_pair(const char *test, const char *srv_flags, const char *cli_flags, const char *ready,
 	 struct iwt_perf_run *cli, struct iwt_perf_run *srv)
 {
-	char s[1024], c[1024], sock[64];
-	struct iwt_perf_bg bg;
+	char s[1024], c[1024];
 
-	snprintf(sock, sizeof(sock), "/tmp/iwt-perfR-%d.sock", (int)getpid());
-	unlink(sock);
-	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpRs%d "
-		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma %s "
-		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, test, srv_flags);
-	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpRc%d "
-		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma %s "
-		 "--timeout 30 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, cli_flags);
-	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
-	if (!iwt_perf_bg_ready(&bg, ready, 30)) {
-		iwt_perf_bg_wait(&bg, 5, srv);
-		IWT_LOG("server not ready: %s %s", srv->out, srv->err);
-		return IWT_FAIL;
-	}
-	IWT_ASSERT_EQ(iwt_perf_run_fg(c, 120, cli), 0, "client ran");
-	iwt_perf_bg_wait(&bg, 30, srv);
-	unlink(sock);
-	return IWT_PASS;
+	snprintf(s, sizeof(s), "%s --rdma %s --timeout 30", test, srv_flags);
+	snprintf(c, sizeof(c), "%s --rdma %s --timeout 30 10.77.0.1", test, cli_flags);
+	return iwt_perf_memif_pair(s, c, ready, cli, srv);
 }
 
 static int

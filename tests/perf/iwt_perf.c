@@ -171,3 +171,39 @@ iwt_perf_expect_error(const char *args, const char *what)
 		   what);
 	return IWT_PASS;
 }
+
+int
+iwt_perf_memif_pair(const char *srv_args, const char *cli_args, const char *ready,
+		    struct iwt_perf_run *cli, struct iwt_perf_run *srv)
+{
+	static unsigned int seq;
+	char s[2048], c[2048], sock[64];
+	struct iwt_perf_bg bg;
+	int rc = IWT_PASS;
+
+	snprintf(sock, sizeof(sock), "/tmp/iwt-perfm-%d-%u.sock", (int)getpid(), seq++);
+	unlink(sock);
+	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpms%d "
+		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s", iwt_perf_bin(),
+		 (int)getpid(), sock, srv_args);
+	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpmc%d "
+		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s", iwt_perf_bin(),
+		 (int)getpid(), sock, cli_args);
+	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started: %s", s);
+	if (!iwt_perf_bg_ready(&bg, ready, 30)) {
+		if (bg.pid > 0)
+			kill(bg.pid, SIGKILL);
+		iwt_perf_bg_wait(&bg, 5, srv);
+		IWT_LOG("the server never printed '%s': %s %s", ready, srv->out, srv->err);
+		rc = IWT_FAIL;
+	} else if (iwt_perf_run_fg(c, 120, cli) != 0) {
+		IWT_LOG("client did not start: %s", c);
+		rc = IWT_FAIL;
+	}
+	if (rc == IWT_PASS)
+		iwt_perf_bg_wait(&bg, 30, srv);
+	else if (bg.pid > 0)
+		iwt_perf_bg_wait(&bg, 1, srv);
+	unlink(sock);
+	return rc;
+}

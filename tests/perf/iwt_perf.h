@@ -57,6 +57,16 @@ bool iwt_perf_bg_ready(struct iwt_perf_bg *b, const char *what, int secs);
 int iwt_perf_run_fg(const char *cmd, int secs, struct iwt_perf_run *r);
 /** A loopback TCP port with no listener right now. */
 uint16_t iwt_perf_free_port(void);
+/**
+ * An iwarp-perf server (srv_args: test and flags after "--") and client
+ * (cli_args, with the server's address) over one net_memif pair, server on
+ * lcore 0, client on lcore 1, bsize 16384; the client starts once the
+ * server's stdout shows `ready`. Both outputs are collected; exit statuses are
+ * the caller's to check. @return IWT_PASS, or IWT_FAIL (logged) when the
+ * server never got ready or a process could not start.
+ */
+int iwt_perf_memif_pair(const char *srv_args, const char *cli_args, const char *ready,
+			struct iwt_perf_run *cli, struct iwt_perf_run *srv);
 /** Run iwarp-perf ARGS; expect non-zero, no hang, one error line naming `what`. */
 int iwt_perf_expect_error(const char *args, const char *what);
 

@@ -117,6 +117,16 @@ check_bw_row(const char *row, unsigned long size, unsigned long iters, bool gbit
 }
 
 /* Run server and client; the server's ready line is `ready`. */
+/* Both ended well: status 0, no error line. */
+static int
+both_ok(const struct iwt_perf_run *cli, const struct iwt_perf_run *srv)
+{
+	IWT_ASSERT_EQ(cli->status, 0, "client exit status");
+	IWT_ASSERT_EQ(srv->status, 0, "server exit status");
+	IWT_ASSERT_EQ(cli->error_lines + srv->error_lines, 0, "no error lines");
+	return IWT_PASS;
+}
+
 static int
 client_server(const char *srv_cmd, const char *cli_cmd, const char *ready, struct iwt_perf_run *cli,
 	      struct iwt_perf_run *srv)
@@ -132,10 +142,7 @@ client_server(const char *srv_cmd, const char *cli_cmd, const char *ready, struc
 	}
 	IWT_ASSERT_EQ(iwt_perf_run_fg(cli_cmd, 120, cli), 0, "client ran");
 	iwt_perf_bg_wait(&s, 30, srv);
-	IWT_ASSERT_EQ(cli->status, 0, "client exit status");
-	IWT_ASSERT_EQ(srv->status, 0, "server exit status");
-	IWT_ASSERT_EQ(cli->error_lines + srv->error_lines, 0, "no error lines");
-	return IWT_PASS;
+	return both_ok(cli, srv);
 }
 
 static int
@@ -299,22 +306,15 @@ IWT_CASE(perf_rdma_memif_lat_bw)
 		{ "send_bw", "-s 64 -n 2000 -t 16 -r 8", 1, 64, 2000 },
 		{ "send_bw", "-a --size_min 16384 --size_max 32768 -n 500 -l 4", 2, 16384, 500 },
 	};
-	char s[1024], c[1024], sock[64], rows[8][512];
-	struct iwt_perf_bg bg;
+	char s[1024], c[1024], rows[8][512];
 	unsigned int k;
 	int n, i;
 
 	for (k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
-		snprintf(sock, sizeof(sock), "/tmp/iwt-perfr-%d-%u.sock", (int)getpid(), k);
-		unlink(sock);
-		snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtprs%d "
-			 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma "
-			 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock, runs[k].test);
-		snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtprc%d "
-			 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma %s "
-			 "10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, runs[k].test,
-			 runs[k].flags);
-		IWT_RUN(client_server(s, c, "waiting for a client", &cli, &srv));
+		snprintf(s, sizeof(s), "%s --rdma --timeout 30", runs[k].test);
+		snprintf(c, sizeof(c), "%s --rdma %s 10.77.0.1", runs[k].test, runs[k].flags);
+		IWT_RUN(iwt_perf_memif_pair(s, c, "waiting for a client", &cli, &srv));
+		IWT_RUN(both_ok(&cli, &srv));
 		IWT_ASSERT(strstr(cli.out, "Transport type : iWARP (librte_iwarp)") != NULL,
 			   "banner: %s", cli.out);
 		n = table_rows(cli.out, strstr(runs[k].test, "lat") ? PT_LAT : PT_BW, rows, 8);
@@ -327,22 +327,11 @@ IWT_CASE(perf_rdma_memif_lat_bw)
 						     false));
 		}
 		IWT_ASSERT(strstr(srv.out, "served") != NULL, "server summary: %s", srv.out);
-		unlink(sock);
 	}
 	/* the server runs write_lat, the client asks for read_bw: refused */
-	snprintf(sock, sizeof(sock), "/tmp/iwt-perfr-%d-x.sock", (int)getpid());
-	unlink(sock);
-	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtprs%d "
-		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- write_lat --rdma "
-		 "--timeout 30", iwt_perf_bin(), (int)getpid(), sock);
-	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtprc%d "
-		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- read_bw --rdma "
-		 "--timeout 10 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock);
-	IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
-	IWT_ASSERT(iwt_perf_bg_ready(&bg, "waiting for a client", 30), "server ready");
-	IWT_ASSERT_EQ(iwt_perf_run_fg(c, 60, &cli), 0, "client ran");
-	iwt_perf_bg_wait(&bg, 30, &srv);
-	unlink(sock);
+	IWT_RUN(iwt_perf_memif_pair("write_lat --rdma --timeout 30",
+				    "read_bw --rdma --timeout 10 10.77.0.1", "waiting for a client",
+				    &cli, &srv));
 	IWT_ASSERT(cli.status != 0 && cli.status != 124, "client status %d", cli.status);
 	IWT_ASSERT_EQ(cli.error_lines, 1, "client error lines: %s", cli.err);
 	IWT_ASSERT(strstr(cli.last_err, "the server runs another test") != NULL, "client: %s",
@@ -436,21 +425,12 @@ static int
 rdma_pair(const char *test, const char *srv_flags, const char *cli_flags,
 	  struct iwt_perf_run *cli, struct iwt_perf_run *srv)
 {
-	static unsigned int seq;
-	char s[1024], c[1024], sock[64];
-	int rc;
+	char s[1024], c[1024];
 
-	snprintf(sock, sizeof(sock), "/tmp/iwt-perfx-%d-%u.sock", (int)getpid(), seq++);
-	unlink(sock);
-	snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpxs%d "
-		 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- %s --rdma --timeout 30 %s",
-		 iwt_perf_bin(), (int)getpid(), sock, test, srv_flags);
-	snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpxc%d "
-		 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- %s --rdma --timeout 30 "
-		 "%s 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock, test, cli_flags);
-	rc = client_server(s, c, "waiting for a client", cli, srv);
-	unlink(sock);
-	return rc;
+	snprintf(s, sizeof(s), "%s --rdma --timeout 30 %s", test, srv_flags);
+	snprintf(c, sizeof(c), "%s --rdma --timeout 30 %s 10.77.0.1", test, cli_flags);
+	IWT_RUN(iwt_perf_memif_pair(s, c, "waiting for a client", cli, srv));
+	return both_ok(cli, srv);
 }
 
 /* A -D BW row: no peak (perftest -D), MsgRate x size = average; its iterations. */
@@ -563,22 +543,9 @@ IWT_CASE(perf_rdma_multi_qp_bw)
 
 	/* -q differs: refused at connect time */
 	{
-		char s[1024], c[1024], sock[64];
-		struct iwt_perf_bg bg;
-
-		snprintf(sock, sizeof(sock), "/tmp/iwt-perfx-%d-q.sock", (int)getpid());
-		unlink(sock);
-		snprintf(s, sizeof(s), "%s " IWT_PERF_EAL " -l 0 --file-prefix=iwtpxs%d "
-			 "--vdev=net_memif0,role=server,socket=%s,bsize=16384 -- write_bw --rdma "
-			 "-q 3 --timeout 30", iwt_perf_bin(), (int)getpid(), sock);
-		snprintf(c, sizeof(c), "%s " IWT_PERF_EAL " -l 1 --file-prefix=iwtpxc%d "
-			 "--vdev=net_memif0,role=client,socket=%s,bsize=16384 -- write_bw --rdma "
-			 "-q 2 --timeout 10 10.77.0.1", iwt_perf_bin(), (int)getpid(), sock);
-		IWT_ASSERT_EQ(iwt_perf_bg_start(&bg, s), 0, "server started");
-		IWT_ASSERT(iwt_perf_bg_ready(&bg, "waiting for a client", 30), "server ready");
-		IWT_ASSERT_EQ(iwt_perf_run_fg(c, 60, &cli), 0, "client ran");
-		iwt_perf_bg_wait(&bg, 30, &srv);
-		unlink(sock);
+		IWT_RUN(iwt_perf_memif_pair("write_bw --rdma -q 3 --timeout 30",
+					    "write_bw --rdma -q 2 --timeout 10 10.77.0.1",
+					    "waiting for a client", &cli, &srv));
 		IWT_ASSERT(cli.status != 0 && cli.status != 124 && cli.error_lines == 1 &&
 			   strstr(cli.last_err, "the server runs -q 3") != NULL, "client: %d %s",
 			   cli.status, cli.err);
