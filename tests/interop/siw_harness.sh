@@ -86,7 +86,10 @@ capture)
 	last=/tmp/iwt-siw-capture.$NS
 	if [ "$1" = start ]; then
 		f=$2; shift 2; [ $# -gt 0 ] || set -- tcp
-		"$SIWPEER" capture start "$f" --immediate-mode "$@" >/dev/null 2>&1 || exit 1
+		# a 64 MiB capture buffer: with the default one the kernel dropped frames of
+		# 1 MiB READ responses on the loaded machine, and tshark's reassembly of
+		# the holed stream then reported bad CRCs that were never on the wire
+		"$SIWPEER" capture start "$f" --immediate-mode -B 65536 "$@" >/dev/null 2>&1 || exit 1
 		echo "$f" >"$last"
 		# tcpdump may take more than siw-peer's 1 s to attach on a loaded machine
 		for _ in $(seq 100); do
@@ -110,9 +113,14 @@ capture)
 		done
 	fi
 	"$SIWPEER" capture "$@" >/dev/null 2>&1 || exit 1
-	# a capture without a single frame is a tooling failure: say what tcpdump said
+	# an empty or holed capture is a tooling failure: say what tcpdump said
 	if [ -n "$f" ] && [ "$(tshark_iw -r "$f" | wc -l)" -eq 0 ]; then
 		echo "capture $f: no frame recorded (tcpdump, not the protocol): $(tr '\n' ' ' <"$log")" >&2
+	fi
+	drops=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$log")
+	if [ -n "$drops" ] && [ "$drops" -gt 0 ]; then
+		echo "capture $f: $drops frames dropped by the kernel (tcpdump, not the protocol):" \
+			"the decode of this capture is not complete" >&2
 	fi
 	;;
 check)
