@@ -152,8 +152,11 @@ detach_qp(struct rte_iwarp_cm_id *id)
 	 * application that disconnects on the TERMINATE event must not keep it
 	 * off the wire.
 	 */
-	if (qp->term_pending && qp->s != NULL)
-		iw_qp_tx(qp);
+	if (qp->term_pending && qp->s != NULL) {
+		unsigned int work = 0;
+
+		iw_qp_tx(qp, &work);
+	}
 	if (qp->tx_listed) {
 		TAILQ_REMOVE(&qp->dev->tx_list, qp, tx_next);
 		qp->tx_listed = false;

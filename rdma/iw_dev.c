@@ -144,21 +144,21 @@ rte_iwarp_dev_close(struct rte_iwarp_dev *dev)
 	rte_free(dev);
 }
 
+/* Transmit what the listed QPs have ready. @return messages and local operations handled. */
 static int
 dev_tx(struct rte_iwarp_dev *dev)
 {
 	struct rte_iwarp_qp *qp, *nx;
-	int work = 0;
+	unsigned int work = 0;
 
 	for (qp = TAILQ_FIRST(&dev->tx_list); qp != NULL; qp = nx) {
 		nx = TAILQ_NEXT(qp, tx_next);
-		if (iw_qp_tx(qp) != -EAGAIN) {
+		if (iw_qp_tx(qp, &work) != -EAGAIN) {
 			TAILQ_REMOVE(&dev->tx_list, qp, tx_next);
 			qp->tx_listed = false;
 		}
-		work++;
 	}
-	return work;
+	return (int)work;
 }
 
 int
@@ -173,6 +173,8 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 	n += iw_net_poll(dev->net);
 	n += dev_tx(dev);
 	iw_cm_poll(dev, rte_get_timer_cycles());
+	dev->st.polls++;
+	dev->st.busy_polls += n > 0;
 	return n;
 }
 

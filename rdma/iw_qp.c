@@ -157,8 +157,10 @@ rte_iwarp_destroy_qp(struct rte_iwarp_qp *qp)
 		 * After a TERMINATE the stream ends in order with the TERMINATE
 		 * last (RFC 5040 section 7.1): the one still queued goes out first.
 		 */
+		unsigned int work = 0;
+
 		if (qp->term_pending)
-			iw_qp_tx(qp);
+			iw_qp_tx(qp, &work);
 		iw_tcp_set_cb(qp->s, NULL);
 		if (iw_qp_terminated(qp) && !qp->term_pending)
 			iw_tcp_close(qp->s);

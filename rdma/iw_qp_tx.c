@@ -480,15 +480,18 @@ tx_rtr(struct rte_iwarp_qp *qp)
 #define TX_BUDGET 512
 
 int
-iw_qp_tx(struct rte_iwarp_qp *qp)
+iw_qp_tx(struct rte_iwarp_qp *qp, unsigned int *work)
 {
 	unsigned int budget = TX_BUDGET;
 	int rc = 0;
 
 	if (qp->s == NULL)
 		return 0;
-	if (qp->term_pending)
-		return tx_term(qp) == -EAGAIN ? -EAGAIN : 0;
+	if (qp->term_pending) {
+		rc = tx_term(qp);
+		*work += rc == 0;
+		return rc == -EAGAIN ? -EAGAIN : 0;
+	}
 	if (qp->state != RTE_IWARP_QPS_RTS || !qp->rx_first_seen)
 		return 0;
 	if (unlikely(qp->tx_hold_until != 0)) {
@@ -500,6 +503,7 @@ iw_qp_tx(struct rte_iwarp_qp *qp)
 		rc = tx_rtr(qp);
 		if (rc < 0)
 			return rc == -EAGAIN ? -EAGAIN : 0;
+		(*work)++;
 	}
 	while (budget-- > 0 && qp->state == RTE_IWARP_QPS_RTS) {
 		if (qp->tx_src == SRC_RESP || (qp->tx_src == SRC_NONE &&
@@ -516,6 +520,7 @@ iw_qp_tx(struct rte_iwarp_qp *qp)
 			iw_qp_to_error(qp);
 			return 0;
 		}
+		(*work)++;
 	}
 	return qp->state == RTE_IWARP_QPS_RTS ? -EAGAIN : 0;
 }

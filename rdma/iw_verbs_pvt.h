@@ -388,7 +388,7 @@ void iw_qp_connected(struct rte_iwarp_qp *qp, const struct iw_mpa_result *res,
 		     bool responder);
 
 /* iw_qp_tx.c */
-int iw_qp_tx(struct rte_iwarp_qp *qp);
+int iw_qp_tx(struct rte_iwarp_qp *qp, unsigned int *work);
 void iw_qp_local_error(struct rte_iwarp_qp *qp);
 void iw_qp_terminate(struct rte_iwarp_qp *qp, const struct iw_term_cause *cause,
 		     const struct iw_hdr *hdr);

@@ -142,7 +142,9 @@ void rte_iwarp_dev_close(struct rte_iwarp_dev *dev);
 /**
  * Progress the engine once: receive and place, run the CM, transmit posted
  * work requests, run TCP timers.
- * @return the amount of work done (0 when idle), or -EINVAL for NULL.
+ * @return the amount of work done: 0 when the poll was idle (nothing
+ *   received, sent, placed, completed or delivered; it then counts in the
+ *   device's polls but not its busy_polls), or -EINVAL for NULL.
  */
 int rte_iwarp_dev_poll(struct rte_iwarp_dev *dev);
 
@@ -208,6 +210,8 @@ struct rte_iwarp_dev_stats {
 	uint64_t cq_overflows;    /**< completions lost to a full CQ */
 	uint64_t tx_nombuf;       /**< transmit deferred: no mbuf */
 	uint64_t cm_timeouts;     /**< MPA exchanges timed out */
+	uint64_t polls;           /**< rte_iwarp_dev_poll() calls (also through poll_cq) */
+	uint64_t busy_polls;      /**< of which did work (returned > 0) */
 };
 
 /** Read the counters. @return 0, -EINVAL. */
