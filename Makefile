@@ -5,7 +5,7 @@ ifeq ($(CI),true)
 MESON_OPTS += -Dwerror=true
 endif
 
-.PHONY: all setup build demo test test-fast test-integration test-interop bench clean
+.PHONY: all setup build demo test test-fast test-integration test-interop bench bench-instr clean
 
 all: build
 
@@ -35,6 +35,10 @@ test-interop: build
 
 bench: build
 	@./scripts/bench.sh $(BUILD)
+
+# callgrind instruction counts of the fast path (the last line is the budget figure)
+bench-instr: build
+	@./scripts/bench-instr.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
