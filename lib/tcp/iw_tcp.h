@@ -274,6 +274,22 @@ void iw_tcp_set_cb(struct iw_tcp_stream *s, const struct iw_tcp_cb *cb);
 int iw_tcp_send(struct iw_tcp_stream *s, struct rte_mbuf *m, uint32_t flags);
 
 /**
+ * Frame a small record in place, appended to the last one queued: when the
+ * send queue ends with a plain mbuf of records (direct, one segment, from
+ * iw_tcp_send() with IW_TCP_SEND_RECORD) of which no byte has been
+ * transmitted yet, and len more bytes still fit in one segment and in its
+ * buffer and the send buffer, return where those bytes go. The caller writes
+ * exactly len bytes there and calls iw_tcp_send_commit(s, len) before any
+ * other call on the stream; the bytes then belong to that record (several
+ * small records leave in one segment). Otherwise NULL: queue the record as a
+ * chain of its own with iw_tcp_send().
+ */
+void *iw_tcp_send_tail(struct iw_tcp_stream *s, uint32_t len);
+
+/** Queue the len bytes written where iw_tcp_send_tail() said. */
+void iw_tcp_send_commit(struct iw_tcp_stream *s, uint32_t len);
+
+/**
  * Copy up to len bytes into mbufs from the instance's pool and queue them.
  * @return bytes queued (may be fewer than len), or -EAGAIN / -ENOTCONN /
  *   -EPIPE / -ENOMEM (pool empty) as for iw_tcp_send().

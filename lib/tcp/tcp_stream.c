@@ -323,7 +323,12 @@ tcp_established(struct iw_tcp_stream *s)
 	tcp_pend(s);
 }
 
-/* Run output and deliver events for the pending streams. */
+/*
+ * Deliver events and run output for the pending streams. Events go first: the
+ * consumer reads what arrived (the window it opens), queues what it answers,
+ * and the one output pass then carries data, ACK and window update together.
+ * A callback may close its stream: it stays allocated until its TF_FREE turn.
+ */
 static int
 pend_run(struct iw_tcp *tcp)
 {
@@ -342,22 +347,23 @@ pend_run(struct iw_tcp *tcp)
 			stream_free(s);
 			continue;
 		}
-		if (s->state != IW_TCP_LISTEN)
+		if (s->parent == NULL && !(s->flags & TF_RELEASED)) {
+			if ((s->flags & TF_ACKED_EV) && s->acked_total != s->acked_reported) {
+				s->acked_reported = s->acked_total;
+				s->ev |= IW_TCP_EV_ACKED;
+				if (s->cb.acked != NULL)
+					s->cb.acked(s, s->acked_total, s->cb.arg);
+			}
+			s->flags &= ~TF_ACKED_EV;
+			if (s->cb.event != NULL && s->ev != 0 && !(s->flags & TF_RELEASED)) {
+				ev = s->ev;
+				s->ev = 0;
+				s->cb.event(s, ev, s->cb.arg);
+			}
+		}
+		/* pended again by its callbacks: its output runs at that turn */
+		if (s->state != IW_TCP_LISTEN && !(s->flags & (TF_FREE | TF_IN_LIST)))
 			tcp_output(s);
-		if (s->parent != NULL || (s->flags & TF_RELEASED))
-			continue; /* no handle yet, or no more */
-		if ((s->flags & TF_ACKED_EV) && s->acked_total != s->acked_reported) {
-			s->acked_reported = s->acked_total;
-			s->ev |= IW_TCP_EV_ACKED;
-			if (s->cb.acked != NULL)
-				s->cb.acked(s, s->acked_total, s->cb.arg);
-		}
-		s->flags &= ~TF_ACKED_EV;
-		if (s->cb.event != NULL && s->ev != 0 && !(s->flags & TF_RELEASED)) {
-			ev = s->ev;
-			s->ev = 0;
-			s->cb.event(s, ev, s->cb.arg); /* may close s: not touched after */
-		}
 	}
 	return work;
 }
@@ -669,6 +675,44 @@ iw_tcp_send(struct iw_tcp_stream *s, struct rte_mbuf *m, uint32_t flags)
 		s->flags &= ~TF_MORE;
 	tcp_pend(s);
 	return (int)len;
+}
+
+/*
+ * The last queued chain can take len more bytes in place: one plain mbuf
+ * (direct, not shared, one segment) holding records, no byte of it ever
+ * transmitted (so no segment references it yet), and with them it still fits
+ * one segment and its buffer.
+ */
+void *
+iw_tcp_send_tail(struct iw_tcp_stream *s, uint32_t len)
+{
+	struct tcp_sndq_ent *e;
+	struct rte_mbuf *m;
+
+	if (s->sq_cnt == 0 || s->sq_bytes + len > s->opts.sndbuf)
+		return NULL;
+	e = &s->sq[(s->sq_head + s->sq_cnt - 1) & (s->sq_size - 1)];
+	m = e->m;
+	if (!(e->flags & IW_TCP_SEND_RECORD) || e->len + len > s->smss ||
+	    SEQ_LT(s->sq_seq + s->sq_bytes - e->len, s->snd_max) ||
+	    m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+	    rte_pktmbuf_tailroom(m) < len || (s->flags & TF_FIN_QUEUED))
+		return NULL;
+	return rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len);
+}
+
+void
+iw_tcp_send_commit(struct iw_tcp_stream *s, uint32_t len)
+{
+	struct tcp_sndq_ent *e = &s->sq[(s->sq_head + s->sq_cnt - 1) & (s->sq_size - 1)];
+
+	e->m->data_len = (uint16_t)(e->m->data_len + len);
+	e->m->pkt_len += len;
+	e->len += len;
+	s->sq_bytes += len;
+	s->queued_total += len;
+	s->flags &= ~TF_MORE;
+	tcp_pend(s);
 }
 
 int
