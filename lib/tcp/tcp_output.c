@@ -342,6 +342,10 @@ seg_len_rec(struct iw_tcp_stream *s, uint32_t seq, uint32_t max, bool *rec)
 	uint32_t eseq = s->sq_seq, len = 0, end;
 	unsigned int i;
 
+	*rec = false;
+	/* at the end of the data (the FIN's place): nothing of the queue */
+	if (SEQ_GEQ(seq, data_end(s)))
+		return 0;
 	if (s->cur_valid && SEQ_GEQ(seq, s->cur_ent_seq) && SEQ_GEQ(s->cur_ent_seq, s->sq_seq)) {
 		e = s->cur_ent;
 		eseq = s->cur_ent_seq;
@@ -430,7 +434,8 @@ output_sack_recovery(struct iw_tcp_stream *s)
 			len = seg_len(s, seq, len);
 			if (send_data(s, seq, len, true) != 0)
 				break;
-			s->sb.high_rxt = seq + len;
+			/* len 0: the hole is the FIN alone, which send_data() sent */
+			s->sb.high_rxt = seq + (len > 0 ? len : 1);
 			continue;
 		}
 		if (SEQ_LT(s->snd_max, data_end(s)) &&
@@ -446,7 +451,7 @@ output_sack_recovery(struct iw_tcp_stream *s)
 			len = seg_len(s, seq, len);
 			if (send_data(s, seq, len, true) != 0)
 				break;
-			s->sb.high_rxt = seq + len;
+			s->sb.high_rxt = seq + (len > 0 ? len : 1);
 			continue;
 		}
 		break;

@@ -454,6 +454,58 @@ IWT_CASE(tcp_ring_bulk_impaired)
 }
 
 /*
+ * A stream that closes while it recovers from losses: its FIN follows the data
+ * while segments drop both ways, and after a retransmission timeout RFC 6675
+ * recovery counts everything below SND.MAX as lost, the FIN included. The
+ * segment length at the FIN's place is 0 (no queued data there): the walk
+ * over the send queue once looked for an entry holding it, went round the
+ * ring forever and the engine hung inside one poll (seen at the end of
+ * tcp_ring_bulk_impaired, about one run in fifteen; this case hung in every
+ * run before the fix). Sixty 4 MiB transfers, each ended by a FIN under
+ * tcp_ring_bulk_impaired's losses, every byte checked.
+ */
+IWT_CASE(tcp_ring_close_during_loss_recovery)
+{
+	struct iw_impair_conf ic = {
+		.seed = 20261205,
+		.drop_ppm = 50000,     /* 5 % */
+		.dup_ppm = 20000,      /* 2 % */
+		.reorder_ppm = 20000,  /* 2 % */
+	};
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_stats sa;
+	unsigned int i;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tcr", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	for (i = 0; i < 60; i++) {
+		la = (struct evlog){ 0 };
+		IWT_RUN(connect_pair(&p, (uint16_t)(6000 + i), &o, &a, &b, &l, &la));
+		ic.seed += 2;
+		IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &ic), 0, "impair B rx (data, FIN)");
+		ic.seed++;
+		IWT_ASSERT_EQ(iw_port_impair(p.port[0], 0, &ic), 0, "impair A rx (ACKs)");
+		/* every byte arrives (checked), then A's FIN goes out with recovery under way */
+		IWT_RUN(bulk(&p, 0, a, b, 4u << 20, 65536, 30000, 0));
+		iw_tcp_close(a);
+		iw_tcp_close(b);
+		iw_tcp_close(l);
+		iwt_tcp_poll_ms(&p, 5);
+		iw_port_impair(p.port[0], 0, NULL);
+		iw_port_impair(p.port[1], 0, NULL);
+	}
+	iwt_tcp_poll_ms(&p, 50);
+	iw_tcp_stats_get(p.tcp[0], &sa);
+	fprintf(stderr, "  A: %" PRIu64 " retransmissions, %" PRIu64 " recoveries, %" PRIu64
+		" timeouts\n", sa.tx_rexmit, sa.fast_rexmit, sa.rto_expired);
+	IWT_ASSERT(sa.fast_rexmit > 0 && sa.rto_expired > 0, "loss recovery and timeouts happened");
+	return iwt_tcp_pair_close(&p);
+}
+
+/*
  * Both directions at once, losses both ways: each side holds out-of-order
  * data (SACK blocks to send back) while it sends full-sized segments. Those
  * must still fit the MTU (RFC 6691: as many SACK blocks as fit, none in a
