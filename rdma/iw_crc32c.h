@@ -62,6 +62,18 @@ iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
 	uint32_t w4;
 	uint16_t w2;
 
+	for (; len >= 32; len -= 32, p += 32) {
+		uint64_t x, y, z;
+
+		memcpy(&w, p, 8);
+		memcpy(&x, p + 8, 8);
+		memcpy(&y, p + 16, 8);
+		memcpy(&z, p + 24, 8);
+		v = _mm_crc32_u64(v, w);
+		v = _mm_crc32_u64(v, x);
+		v = _mm_crc32_u64(v, y);
+		v = _mm_crc32_u64(v, z);
+	}
 	for (; len >= 8; len -= 8, p += 8) {
 		memcpy(&w, p, 8);
 		v = _mm_crc32_u64(v, w);
@@ -91,6 +103,48 @@ iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
 }
 
 /** @return the finished CRC32c value (host order; store with iw_mpa_crc_put()). */
+/**
+ * Copy len bytes from src to dst and run them through the CRC in the same
+ * pass (one read of each byte: the copy the FPDU needs anyway carries the CRC).
+ */
+static inline void
+iw_crc32c_copy(struct iw_crc32c *c, void *dst, const void *src, size_t len)
+{
+#ifdef __SSE4_2__
+	const uint8_t *s = src;
+	uint8_t *d = dst;
+	uint64_t v = c->v, w, x, y, z;
+
+	for (; len >= 32; len -= 32, s += 32, d += 32) {
+		memcpy(&w, s, 8);
+		memcpy(&x, s + 8, 8);
+		memcpy(&y, s + 16, 8);
+		memcpy(&z, s + 24, 8);
+		memcpy(d, &w, 8);
+		memcpy(d + 8, &x, 8);
+		memcpy(d + 16, &y, 8);
+		memcpy(d + 24, &z, 8);
+		v = _mm_crc32_u64(v, w);
+		v = _mm_crc32_u64(v, x);
+		v = _mm_crc32_u64(v, y);
+		v = _mm_crc32_u64(v, z);
+	}
+	for (; len >= 8; len -= 8, s += 8, d += 8) {
+		memcpy(&w, s, 8);
+		memcpy(d, &w, 8);
+		v = _mm_crc32_u64(v, w);
+	}
+	c->v = (uint32_t)v;
+	if (len > 0) {
+		memcpy(d, s, len);
+		iw_crc32c_update(c, d, len);
+	}
+#else
+	memcpy(dst, src, len);
+	iw_crc32c_update(c, dst, len);
+#endif
+}
+
 static inline uint32_t
 iw_crc32c_final(const struct iw_crc32c *c)
 {

@@ -43,6 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+
 #include "iw_crc32c.h"
 #include "iw_rdmap.h"
 #include "iwarp_wire.h"
@@ -72,6 +74,14 @@ struct iw_fpdu_rx_ops {
 	 */
 	int (*on_data)(void *ctx, const struct iw_hdr *hdr, uint32_t off, const uint8_t *data,
 			uint32_t len, struct iw_term_cause *cause);
+	/**
+	 * Optional: the one contiguous range of memory a whole segment's payload
+	 * of len bytes goes to (a tagged sink, a receive of one SGE), asked after
+	 * on_hdr accepted the segment when its FPDU arrived whole. The receive
+	 * path then copies the payload there itself, in the same pass as its
+	 * CRC, instead of calling on_data. NULL (or no callback): on_data.
+	 */
+	uint8_t *(*dst)(void *ctx, const struct iw_hdr *hdr, uint32_t len);
 	/** The segment is complete and its CRC (when negotiated) is good. */
 	void (*on_end)(void *ctx, const struct iw_hdr *hdr);
 	/**
@@ -104,6 +114,8 @@ struct iw_fpdu_rx {
 	uint8_t mkr[IW_MPA_MARKER_LEN];
 	uint8_t trailer[3 + IW_MPA_CRC_LEN];
 	uint8_t hbuf[IW_MPA_LEN_FIELD + IW_HDR_MAX_LEN];
+	const uint8_t *raw;	/**< the current header's wire bytes when not in hbuf
+				 *   (fast path: in the bytes being fed) */
 	/* statistics */
 	uint64_t fpdus;		/**< good FPDUs */
 	uint64_t markers;	/**< markers stripped */
@@ -146,8 +158,104 @@ int iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 		const struct iw_fpdu_rx_ops *ops, void *ctx);
 
 /**
+ * The error exit of the receive side (state ERROR, ops->on_error with cause c).
+ * @return -EPROTO.
+ */
+int iw_fpdu_rx_fail(struct iw_fpdu_rx *rx, const struct iw_fpdu_rx_ops *ops, void *ctx,
+		    const struct iw_term_cause *c);
+
+/**
+ * The receive fast path, inline so that a consumer calling it with a constant
+ * ops table gets its callbacks inlined: one whole FPDU at p, at an FPDU
+ * boundary, without markers (the common case: TCP segments carry whole
+ * FPDUs). Same events and state as the state machine would produce; the
+ * payload goes to ops->dst (copied in the CRC's pass) or to on_data.
+ * Placement happens before the CRC is checked (see above).
+ * @return bytes consumed (> 0); 0 when iw_fpdu_rx_feed() must take these
+ *   bytes (no whole FPDU here, markers, mid-FPDU); -EPROTO (terminated).
+ */
+static inline int
+iw_fpdu_rx_fast(struct iw_fpdu_rx *rx, const uint8_t *p, size_t left,
+		const struct iw_fpdu_rx_ops *ops, void *ctx)
+{
+	struct iw_term_cause cause;
+	const uint8_t *payload;
+	uint32_t ulpdu, flen, pad, plen;
+	uint8_t *dst;
+	int hl;
+
+	if (rx->state != IW_RX_GET_HDR || rx->markers_on || rx->in_fpdu ||
+	    left < IW_MPA_LEN_FIELD)
+		return 0;
+	ulpdu = (uint32_t)(p[0] << 8 | p[1]);
+	flen = iw_mpa_fpdu_len(ulpdu);
+	if (left < flen)
+		return 0;
+	hl = iw_hdr_parse_fast(p + IW_MPA_LEN_FIELD, ulpdu, &rx->hdr);
+	if (hl == 0)
+		hl = iw_hdr_parse(p + IW_MPA_LEN_FIELD, ulpdu, ulpdu, &rx->hdr, &cause);
+	if (hl <= 0)
+		return 0;	/* the state machine reports it */
+	pad = iw_mpa_pad(ulpdu);
+	plen = ulpdu - (uint32_t)hl;
+	rx->raw = p;
+	rx->fpdu_start = rx->pos;
+	rx->ulpdu_len = (uint16_t)ulpdu;
+	rx->got = IW_MPA_LEN_FIELD + (uint32_t)hl;
+	rx->hdr_parsed = true;
+	rx->payload_len = plen;
+	rx->payload_done = 0;
+	payload = p + IW_MPA_LEN_FIELD + hl;
+	iw_crc32c_init(&rx->crc);
+	if (rx->crc_on)
+		iw_crc32c_update(&rx->crc, p, IW_MPA_LEN_FIELD + (uint32_t)hl);
+	if (ops->on_hdr != NULL && ops->on_hdr(ctx, &rx->hdr, plen, &cause) < 0)
+		return iw_fpdu_rx_fail(rx, ops, ctx, &cause);
+	if (plen > 0) {
+		dst = ops->dst != NULL ? ops->dst(ctx, &rx->hdr, plen) : NULL;
+		if (dst != NULL) {
+			/* placed and checked in one pass */
+			if (rx->crc_on)
+				iw_crc32c_copy(&rx->crc, dst, payload, plen);
+			else
+				memcpy(dst, payload, plen);
+		} else {
+			if (rx->crc_on)
+				iw_crc32c_update(&rx->crc, payload, plen);
+			if (ops->on_data != NULL &&
+			    ops->on_data(ctx, &rx->hdr, 0, payload, plen, &cause) < 0)
+				return iw_fpdu_rx_fail(rx, ops, ctx, &cause);
+		}
+		rx->payload_done = plen;
+	}
+	rx->crc_wire = iw_mpa_crc_get(payload + plen + pad);
+	rx->crc_calc = 0;
+	if (rx->crc_on) {
+		if (pad > 0)
+			iw_crc32c_update(&rx->crc, payload + plen, pad);
+		rx->crc_calc = iw_crc32c_final(&rx->crc);
+		if (unlikely(rx->crc_wire != rx->crc_calc)) {
+			rx->state = IW_RX_GET_TRAILER;
+			rx->in_fpdu = true;
+			rx->crc_errors++;
+			cause.layer = IW_LAYER_LLP;
+			cause.etype = IW_LLP_ET_MPA;
+			cause.ecode = IW_LLP_EC_CRC;
+			return iw_fpdu_rx_fail(rx, ops, ctx, &cause);
+		}
+	}
+	rx->fpdus++;
+	rx->got = 0;
+	rx->pos += flen;
+	if (ops->on_end != NULL)
+		ops->on_end(ctx, &rx->hdr);
+	return (int)flen;
+}
+
+/**
  * The wire bytes of the current (or offending) segment's header: MPA length
- * field followed by the DDP/RDMAP header.
+ * field followed by the DDP/RDMAP header (valid while the bytes fed are: the
+ * callbacks may use it).
  *
  * @param len
  *   Set to the number of header bytes held.

@@ -28,8 +28,9 @@ iw_fpdu_rx_raw_hdr(const struct iw_fpdu_rx *rx, uint32_t *len)
 {
 	*len = rx->hdr_parsed ? (uint32_t)(IW_MPA_LEN_FIELD + rx->hdr.hdr_len) :
 		RTE_MIN(rx->got, (uint32_t)sizeof(rx->hbuf));
-	return rx->hbuf;
+	return rx->raw != NULL ? rx->raw : rx->hbuf;
 }
+
 
 /* The single exit for protocol errors. */
 static int
@@ -47,6 +48,13 @@ terminate(struct iw_fpdu_rx *rx, const struct iw_fpdu_rx_ops *ops, void *ctx, ui
 	return -EPROTO;
 }
 
+int
+iw_fpdu_rx_fail(struct iw_fpdu_rx *rx, const struct iw_fpdu_rx_ops *ops, void *ctx,
+		const struct iw_term_cause *c)
+{
+	return terminate(rx, ops, ctx, c->layer, c->etype, c->ecode);
+}
+
 static int
 terminate_cause(struct iw_fpdu_rx *rx, const struct iw_fpdu_rx_ops *ops, void *ctx,
 		const struct iw_term_cause *c)
@@ -57,6 +65,7 @@ terminate_cause(struct iw_fpdu_rx *rx, const struct iw_fpdu_rx_ops *ops, void *c
 static void
 fpdu_begin(struct iw_fpdu_rx *rx)
 {
+	rx->raw = NULL;		/* the header collects in hbuf */
 	rx->in_fpdu = true;
 	rx->hdr_parsed = false;
 	rx->fpdu_start = rx->pos;
@@ -200,61 +209,6 @@ rx_get_trailer(struct iw_fpdu_rx *rx, const uint8_t *p, size_t room, size_t *use
 	return 0;
 }
 
-/*
- * Fast path: a whole FPDU in hand at the start of the chunk, no markers (the
- * common case: TCP segments carry whole FPDUs). Same events, same state as the
- * state machine would produce, with one CRC pass and no header copy loop.
- * @return bytes consumed (> 0); 0 to let the state machine do it; -EPROTO.
- */
-static int
-rx_fast_fpdu(struct iw_fpdu_rx *rx, const uint8_t *p, size_t left,
-		const struct iw_fpdu_rx_ops *ops, void *ctx)
-{
-	struct iw_term_cause cause;
-	uint32_t ulpdu, flen, pad;
-	int hl;
-
-	ulpdu = (uint32_t)(p[0] << 8 | p[1]);
-	flen = iw_mpa_fpdu_len(ulpdu);
-	if (left < flen)
-		return 0;
-	hl = iw_hdr_parse(p + IW_MPA_LEN_FIELD, ulpdu, ulpdu, &rx->hdr, &cause);
-	if (hl <= 0)
-		return 0;	/* the state machine reports it */
-	pad = iw_mpa_pad(ulpdu);
-	fpdu_begin(rx);
-	memcpy(rx->hbuf, p, IW_MPA_LEN_FIELD + (uint32_t)hl);
-	rx->ulpdu_len = (uint16_t)ulpdu;
-	rx->got = IW_MPA_LEN_FIELD + (uint32_t)hl;
-	rx->hdr_parsed = true;
-	rx->payload_len = ulpdu - (uint32_t)hl;
-	rx->payload_done = 0;
-	if (rx->crc_on)
-		iw_crc32c_update(&rx->crc, p, IW_MPA_LEN_FIELD + ulpdu + pad);
-	if (ops->on_hdr != NULL && ops->on_hdr(ctx, &rx->hdr, rx->payload_len, &cause) < 0)
-		return terminate_cause(rx, ops, ctx, &cause);
-	if (rx->payload_len > 0) {
-		if (ops->on_data != NULL && ops->on_data(ctx, &rx->hdr, 0,
-				p + IW_MPA_LEN_FIELD + hl, rx->payload_len, &cause) < 0)
-			return terminate_cause(rx, ops, ctx, &cause);
-		rx->payload_done = rx->payload_len;
-	}
-	rx->crc_wire = iw_mpa_crc_get(p + IW_MPA_LEN_FIELD + ulpdu + pad);
-	rx->crc_calc = rx->crc_on ? iw_crc32c_final(&rx->crc) : 0;
-	if (rx->crc_on && rx->crc_wire != rx->crc_calc) {
-		rx->state = IW_RX_GET_TRAILER;
-		rx->crc_errors++;
-		return terminate(rx, ops, ctx, IW_LAYER_LLP, IW_LLP_ET_MPA, IW_LLP_EC_CRC);
-	}
-	rx->fpdus++;
-	rx->in_fpdu = false;
-	rx->got = 0;
-	rx->pos += flen;
-	if (ops->on_end != NULL)
-		ops->on_end(ctx, &rx->hdr);
-	return (int)flen;
-}
-
 int
 iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 		const struct iw_fpdu_rx_ops *ops, void *ctx)
@@ -286,15 +240,13 @@ iw_fpdu_rx_feed(struct iw_fpdu_rx *rx, const uint8_t *data, size_t len,
 		used = 0;
 		switch (rx->state) {
 		case IW_RX_GET_HDR:
-			if (!rx->markers_on && !rx->in_fpdu && left >= IW_MPA_LEN_FIELD) {
-				rc = rx_fast_fpdu(rx, p, left, ops, ctx);
-				if (rc < 0)
-					return rc;
-				if (rc > 0) {
-					p += rc;
-					left -= (size_t)rc;
-					continue;
-				}
+			rc = iw_fpdu_rx_fast(rx, p, left, ops, ctx);
+			if (rc < 0)
+				return rc;
+			if (rc > 0) {
+				p += rc;
+				left -= (size_t)rc;
+				continue;
 			}
 			rc = rx_get_hdr(rx, p, room, &used, ops, ctx);
 			break;

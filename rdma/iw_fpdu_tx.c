@@ -44,6 +44,12 @@ iw_fpdu_tx_max_ulpdu(const struct iw_fpdu_tx *tx, uint32_t mss)
 
 	if (mss < iw_mpa_fpdu_len(0) || iw_fpdu_tx_wire_len(tx, 0) > mss)
 		return 0;
+	if (!tx->markers_on) {
+		/* the largest u with 2 + u + pad(u) + 4 <= mss: (2 + u) a multiple of 4 */
+		u = ((mss - IW_MPA_CRC_LEN) & ~3u) - IW_MPA_LEN_FIELD;
+		if (u <= UINT16_MAX)
+			return u;
+	}
 	u = RTE_MIN(mss - IW_MPA_LEN_FIELD - IW_MPA_CRC_LEN, (uint32_t)UINT16_MAX);
 	while (u > 0 && iw_fpdu_tx_wire_len(tx, u) > mss)
 		u--;
@@ -116,11 +122,56 @@ iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct i
 	unsigned int i;
 	int hl;
 
+	for (i = 0; i < nseg; i++)
+		payload += segs[i].len;
+	if (!tx->markers_on) {
+		/*
+		 * Contiguous FPDU, built in place: header, the payload copied
+		 * and run through the CRC in the same pass, pad, CRC.
+		 */
+		struct iw_crc32c c;
+		uint32_t n, pad;
+
+		if (out_len < IW_MPA_LEN_FIELD)
+			return -ENOSPC;
+		hl = iw_hdr_build(hdr, out + IW_MPA_LEN_FIELD, out_len - IW_MPA_LEN_FIELD);
+		if (hl < 0)
+			return hl == -ENOSPC ? -ENOSPC : -EINVAL;
+		if (payload + (uint32_t)hl > UINT16_MAX)
+			return -EINVAL;
+		ulpdu = (uint32_t)payload + (uint32_t)hl;
+		wire = iw_mpa_fpdu_len(ulpdu);
+		if (out_len < wire)
+			return -ENOSPC;
+		out[0] = (uint8_t)(ulpdu >> 8);
+		out[1] = ulpdu & 0xff;
+		n = IW_MPA_LEN_FIELD + (uint32_t)hl;
+		pad = iw_mpa_pad(ulpdu);
+		if (tx->crc_on) {
+			iw_crc32c_init(&c);
+			iw_crc32c_update(&c, out, n);
+			for (i = 0; i < nseg; i++) {
+				iw_crc32c_copy(&c, out + n, segs[i].addr, segs[i].len);
+				n += segs[i].len;
+			}
+			memset(out + n, 0, pad);
+			iw_crc32c_update(&c, out + n, pad);
+			iw_mpa_crc_put(out + n + pad, iw_crc32c_final(&c));
+		} else {
+			for (i = 0; i < nseg; i++) {
+				memcpy(out + n, segs[i].addr, segs[i].len);
+				n += segs[i].len;
+			}
+			memset(out + n, 0, pad);
+			iw_mpa_crc_put(out + n + pad, 0);
+		}
+		tx->pos += wire;
+		return (int)wire;
+	}
+
 	hl = iw_hdr_build(hdr, hbuf + IW_MPA_LEN_FIELD, sizeof(hbuf) - IW_MPA_LEN_FIELD);
 	if (hl < 0)
 		return -EINVAL;
-	for (i = 0; i < nseg; i++)
-		payload += segs[i].len;
 	if (payload + (uint32_t)hl > UINT16_MAX)
 		return -EINVAL;
 	ulpdu = (uint32_t)payload + (uint32_t)hl;
@@ -129,22 +180,6 @@ iw_fpdu_tx_build(struct iw_fpdu_tx *tx, const struct iw_hdr *hdr, const struct i
 		return -ENOSPC;
 	hbuf[0] = (uint8_t)(ulpdu >> 8);
 	hbuf[1] = ulpdu & 0xff;
-
-	if (!tx->markers_on) {
-		/* contiguous FPDU: copy, then one CRC pass over it */
-		uint32_t n = IW_MPA_LEN_FIELD + (uint32_t)hl, pad = iw_mpa_pad(ulpdu);
-
-		memcpy(out, hbuf, n);
-		for (i = 0; i < nseg; i++) {
-			memcpy(out + n, segs[i].addr, segs[i].len);
-			n += segs[i].len;
-		}
-		memset(out + n, 0, pad);
-		n += pad;
-		iw_mpa_crc_put(out + n, tx->crc_on ? iw_crc32c(out, n) : 0);
-		tx->pos += wire;
-		return (int)wire;
-	}
 
 	e.out = out;
 	e.n = 0;

@@ -4,6 +4,7 @@
  * send queue in order, the error state and its in-order flush; SRQs.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -244,7 +245,7 @@ iw_qp_kick(struct rte_iwarp_qp *qp)
 }
 
 /* Resolve and check a local SGE list. */
-static int
+static __rte_always_inline int
 sge_resolve(struct rte_iwarp_qp *qp, const struct rte_iwarp_sge *sg, int n, uint32_t access,
 	    struct iw_lsge *out, uint32_t *total)
 {
@@ -267,7 +268,7 @@ sge_resolve(struct rte_iwarp_qp *qp, const struct rte_iwarp_sge *sg, int n, uint
 	return 0;
 }
 
-static int
+static __rte_always_inline int
 post_one_send(struct rte_iwarp_qp *qp, const struct rte_iwarp_send_wr *wr)
 {
 	struct iw_swqe *w;
@@ -280,7 +281,8 @@ post_one_send(struct rte_iwarp_qp *qp, const struct rte_iwarp_send_wr *wr)
 	if (wr->num_sge < 0 || (wr->num_sge > 0 && wr->sg_list == NULL))
 		return -EINVAL;
 	w = iw_sq_at(qp, qp->sq_head);
-	memset(w, 0, sizeof(*w));
+	/* the fields every opcode uses; the others are set by theirs */
+	memset(w, 0, offsetof(struct iw_swqe, cmp_add));
 	w->wr_id = wr->wr_id;
 	w->opcode = (uint8_t)wr->opcode;
 	w->flags = (uint8_t)(wr->send_flags & 0xf);
@@ -754,6 +756,7 @@ iw_qp_connected(struct rte_iwarp_qp *qp, const struct iw_mpa_result *res, bool r
 		qp->ird = res->ird ? RTE_MIN(qp->ird, res->ird) : qp->ird;
 		qp->ord = res->ord ? RTE_MIN(qp->ord, res->ord) : qp->ord;
 	}
+	qp->tx_limit = RTE_MIN(iw_tcp_mss(qp->s), qp->dev->mbuf_room);
 	qp->is_responder = responder;
 	qp->send_rtr = res->send_rtr;
 	qp->expect_rtr = res->expect_rtr;

@@ -154,7 +154,7 @@ hdr_rtr(struct rte_iwarp_qp *qp, const struct iw_hdr *h, uint32_t plen, struct i
 	}
 }
 
-static int
+static __rte_always_inline int
 on_hdr(void *ctx, const struct iw_hdr *h, uint32_t plen, struct iw_term_cause *c)
 {
 	struct rte_iwarp_qp *qp = ctx;
@@ -348,6 +348,31 @@ on_data(void *ctx, const struct iw_hdr *h, uint32_t off, const uint8_t *data, ui
 	return 0;
 }
 
+/* The contiguous target of a whole segment's payload, when it has one (see iw_fpdu_rx_ops). */
+static __rte_always_inline uint8_t *
+rx_dst(void *ctx, const struct iw_hdr *h, uint32_t len)
+{
+	struct rte_iwarp_qp *qp = ctx;
+	struct iw_rwqe *rw;
+	struct iw_swqe *w;
+
+	RTE_SET_USED(len);
+	switch (qp->rxm) {
+	case IW_RXM_WRITE:
+		return qp->rx_where;	/* checked by on_hdr: [TO, TO + len) is in the MR */
+	case IW_RXM_SEND:
+		rw = rx_rwqe(qp);	/* on_hdr: MO + len within the receive */
+		return rw->num_sge == 1 ? iw_rwqe_sge(rw)[0].host + h->u.mo : NULL;
+	case IW_RXM_READ_RESP:
+		if (qp->rx_swqe == UINT32_MAX)
+			return NULL;
+		w = iw_sq_at(qp, qp->rx_swqe);	/* on_hdr: within the sink, rechecked */
+		return w->num_sge == 1 ? iw_swqe_sge(w)[0].host + qp->rx_moff : NULL;
+	default:
+		return NULL;
+	}
+}
+
 static uint64_t
 masked_add(uint64_t a, uint64_t b, uint64_t mask)
 {
@@ -449,7 +474,7 @@ rx_term_done(struct rte_iwarp_qp *qp)
 	iw_qp_to_error(qp);
 }
 
-static void
+static __rte_always_inline void
 on_end(void *ctx, const struct iw_hdr *h)
 {
 	struct rte_iwarp_qp *qp = ctx;
@@ -536,6 +561,7 @@ on_error(void *ctx, const struct iw_term_cause *c, const struct iw_hdr *h)
 static const struct iw_fpdu_rx_ops rx_ops = {
 	.on_hdr = on_hdr,
 	.on_data = on_data,
+	.dst = rx_dst,
 	.on_end = on_end,
 	.on_error = on_error,
 };
@@ -548,10 +574,41 @@ iw_qp_rx_feed(struct rte_iwarp_qp *qp, const uint8_t *data, uint32_t len)
 	return iw_fpdu_rx_feed(&qp->rx, data, len, &rx_ops, qp);
 }
 
+/*
+ * The received chain, segment by segment: whole FPDUs through the inline fast
+ * path (this file's callbacks inlined into it), anything else (an FPDU split
+ * across segments, markers, errors) through the state machine.
+ */
 int
 iw_qp_rx_feed_mbuf(struct rte_iwarp_qp *qp, const struct rte_mbuf *m, uint32_t off)
 {
+	const uint8_t *p;
+	uint32_t left, total = 0;
+	int rc;
+
 	if (!qp_can_receive(qp))
 		return 0;
-	return iw_fpdu_rx_feed_mbuf(&qp->rx, m, off, &rx_ops, qp);
+	for (; m != NULL; m = m->next, off = 0) {
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		p = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+		left = m->data_len - off;
+		total += left;
+		while (left > 0) {
+			rc = iw_fpdu_rx_fast(&qp->rx, p, left, &rx_ops, qp);
+			if (rc == 0) {
+				rc = iw_fpdu_rx_feed(&qp->rx, p, left, &rx_ops, qp);
+				if (rc < 0)
+					return rc;
+				break;
+			}
+			if (rc < 0)
+				return rc;
+			p += rc;
+			left -= (uint32_t)rc;
+		}
+	}
+	return (int)total;
 }

@@ -146,10 +146,23 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 		return send_fpdu_zc(qp, h, segs);
 	wire = iw_fpdu_tx_wire_len(&qp->tx, iw_opcode_table[h->opcode].hdr_len + payload);
 	/* a TERMINATE is the stream's last record: a full send buffer takes it */
-	if (qp->tx_src == SRC_TERM)
+	if (qp->tx_src == SRC_TERM) {
 		flags |= IW_TCP_SEND_FINAL;
-	else if (iw_tcp_send_space(qp->s) < wire)
-		return -EAGAIN;
+	} else {
+		uint8_t *p = iw_tcp_send_tail(qp->s, wire);
+
+		if (p != NULL) {
+			/* behind the records queued and not yet sent: one segment */
+			n = iw_fpdu_tx_build(&qp->tx, h, segs, nseg, p, wire);
+			if (unlikely(n < 0))
+				return n;
+			iw_tcp_send_commit(qp->s, (uint32_t)n);
+			dev->st.tx_fpdus++;
+			return 0;
+		}
+		if (iw_tcp_send_space(qp->s) < wire)
+			return -EAGAIN;
+	}
 	m = rte_pktmbuf_alloc(dev->pool);
 	if (unlikely(m == NULL)) {
 		dev->st.tx_nombuf++;
@@ -178,17 +191,28 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
  * segment is queued, -EAGAIN when TCP is full, or -errno.
  */
 static int
-send_msg(struct rte_iwarp_qp *qp, const struct iw_hdr *tmpl, uint32_t total,
-	 const struct msg_src *src)
+send_msg(struct rte_iwarp_qp *qp, struct iw_hdr *tmpl, uint32_t total, const struct msg_src *src)
 {
 	struct iw_seg segs[IW_MAX_SGE + 1];
 	struct iw_ddp_seg_iter it;
 	struct iw_hdr seg;
-	uint32_t limit, maxu, off;
+	uint32_t limit, maxu, off, hl = iw_opcode_table[tmpl->opcode].hdr_len;
 	unsigned int ns;
 	int n, rc;
 
 	limit = RTE_MIN(iw_tcp_mss(qp->s), qp->dev->mbuf_room);
+	/*
+	 * The whole message in one FPDU (the small messages): no segmentation.
+	 * Several SGEs large enough for zero copy take the general path, which
+	 * cuts at their boundaries.
+	 */
+	if (qp->tx_done == 0 && !qp->tx.markers_on && iw_mpa_fpdu_len(hl + total) <= limit &&
+	    (src->flat != NULL || src->nsge <= 1 || total < IW_ZC_MIN)) {
+		tmpl->last = true;
+		tmpl->hdr_len = (uint8_t)hl;
+		ns = gather(src, 0, total, segs);
+		return send_fpdu(qp, tmpl, segs, ns, total);
+	}
 	for (;;) {
 		iw_ddp_seg_init(&it, tmpl, total);
 		it.done = qp->tx_done;
@@ -206,6 +230,68 @@ send_msg(struct rte_iwarp_qp *qp, const struct iw_hdr *tmpl, uint32_t total,
 		if (seg.last)
 			return 0;
 	}
+}
+
+/*
+ * The common small message: a WRITE or SEND whose payload fits one FPDU and
+ * is copied (inline data, or below the zero-copy size), without markers.
+ * Framed straight behind the records TCP has queued and not yet sent: header
+ * written in place, payload copied and run through the CRC in one pass.
+ * key: the sink STag (tagged) or the STag to invalidate; to: the sink's TO.
+ * @return 0 when queued, 1 when the general path must do it (too large,
+ *   zero copy, markers, or no record to append to: it starts one).
+ */
+static int
+tx_small(struct rte_iwarp_qp *qp, struct iw_swqe *w, uint8_t op, uint32_t key, uint64_t to)
+{
+	const struct iw_opcode_info *oi = &iw_opcode_table[op];
+	uint32_t ulpdu = oi->hdr_len + w->total, pad = iw_mpa_pad(ulpdu);
+	uint32_t wire = iw_mpa_fpdu_len(ulpdu), n, i;
+	const struct iw_lsge *sg;
+	struct iw_crc32c c;
+	uint8_t *p;
+
+	if (wire > qp->tx_limit || qp->tx.markers_on ||
+	    (w->num_sge > 0 && w->total >= IW_ZC_MIN && qp->dev->zc_ok))
+		return 1;
+	p = iw_tcp_send_tail(qp->s, wire);
+	if (p == NULL)
+		return 1;
+	p[0] = (uint8_t)(ulpdu >> 8);
+	p[1] = (uint8_t)ulpdu;
+	if (oi->ddp_ctrl & IW_DDP_F_TAGGED)
+		iw_hdr_put_tagged(p + IW_MPA_LEN_FIELD, oi, true, key, to);
+	else
+		iw_hdr_put_untagged(p + IW_MPA_LEN_FIELD, oi, true, key,
+				    qp->msn_tx[IW_QN_SEND], 0);
+	n = IW_MPA_LEN_FIELD + oi->hdr_len;
+	iw_crc32c_init(&c);
+	if (qp->tx.crc_on)
+		iw_crc32c_update(&c, p, n);
+	if (w->num_sge == 0) {
+		if (qp->tx.crc_on)
+			iw_crc32c_copy(&c, p + n, iw_swqe_inline(w), w->total);
+		else
+			memcpy(p + n, iw_swqe_inline(w), w->total);
+		n += w->total;
+	} else {
+		sg = iw_swqe_sge(w);
+		for (i = 0; i < w->num_sge; i++) {
+			if (qp->tx.crc_on)
+				iw_crc32c_copy(&c, p + n, sg[i].host, sg[i].len);
+			else
+				memcpy(p + n, sg[i].host, sg[i].len);
+			n += sg[i].len;
+		}
+	}
+	memset(p + n, 0, pad);
+	if (qp->tx.crc_on && pad > 0)
+		iw_crc32c_update(&c, p + n, pad);
+	iw_mpa_crc_put(p + n + pad, qp->tx.crc_on ? iw_crc32c_final(&c) : 0);
+	iw_tcp_send_commit(qp->s, wire);
+	qp->tx.pos += wire;
+	qp->dev->st.tx_fpdus++;
+	return 0;
 }
 
 static void
@@ -307,10 +393,13 @@ tx_swqe(struct rte_iwarp_qp *qp)
 			op = se ? IW_OP_SEND_SE : IW_OP_SEND;
 		else
 			op = se ? IW_OP_SEND_SE_INV : IW_OP_SEND_INV;
-		untagged_tmpl(&h, op, IW_QN_SEND, qp->msn_tx[IW_QN_SEND]);
-		h.u.inv_stag = w->imm_inv;
 		qp->tx_src = SRC_SQ;
-		rc = send_msg(qp, &h, w->total, &src);
+		rc = qp->tx_done == 0 ? tx_small(qp, w, op, w->imm_inv, 0) : 1;
+		if (rc > 0) {
+			untagged_tmpl(&h, op, IW_QN_SEND, qp->msn_tx[IW_QN_SEND]);
+			h.u.inv_stag = w->imm_inv;
+			rc = send_msg(qp, &h, w->total, &src);
+		}
 		if (rc < 0)
 			return rc;
 		qp->msn_tx[IW_QN_SEND]++;
@@ -319,8 +408,12 @@ tx_swqe(struct rte_iwarp_qp *qp)
 	case RTE_IWARP_WR_RDMA_WRITE_WITH_IMM:
 		qp->tx_src = SRC_SQ;
 		if (w->phase == 0) {
-			tagged_tmpl(&h, IW_OP_WRITE, w->rkey, w->remote_addr);
-			rc = send_msg(qp, &h, w->total, &src);
+			rc = qp->tx_done == 0 ?
+				tx_small(qp, w, IW_OP_WRITE, w->rkey, w->remote_addr) : 1;
+			if (rc > 0) {
+				tagged_tmpl(&h, IW_OP_WRITE, w->rkey, w->remote_addr);
+				rc = send_msg(qp, &h, w->total, &src);
+			}
 			if (rc < 0)
 				return rc;
 			qp->tx_done = 0;
@@ -387,7 +480,7 @@ tx_swqe(struct rte_iwarp_qp *qp)
 	w->state = IW_SWQE_SENT;
 	w->status = RTE_IWARP_WC_SUCCESS;
 	qp->sq_tx++;
-	iw_qp_complete_sq(qp);
+	/* it completes when TCP has it acknowledged, or its response is placed */
 	return 0;
 }
 

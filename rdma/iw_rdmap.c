@@ -228,17 +228,11 @@ iw_hdr_build(const struct iw_hdr *hdr, uint8_t *buf, size_t len)
 	oi = &iw_opcode_table[hdr->opcode];
 	if (len < oi->hdr_len)
 		return -ENOSPC;
-	buf[0] = oi->ddp_ctrl | (hdr->last ? IW_DDP_F_LAST : 0);
-	buf[1] = oi->rdmap_ctrl;
 	if (oi->ddp_ctrl & IW_DDP_F_TAGGED) {
-		wr32(buf + 2, hdr->t.stag);
-		wr64(buf + 6, hdr->t.to);
+		iw_hdr_put_tagged(buf, oi, hdr->last, hdr->t.stag, hdr->t.to);
 		return oi->hdr_len;
 	}
-	wr32(buf + 2, (oi->flags & IW_OPF_INV) ? hdr->u.inv_stag : 0);
-	wr32(buf + 6, oi->qn);
-	wr32(buf + 10, hdr->u.msn);
-	wr32(buf + 14, hdr->u.mo);
+	iw_hdr_put_untagged(buf, oi, hdr->last, hdr->u.inv_stag, hdr->u.msn, hdr->u.mo);
 	p = buf + IW_DDP_UNTAGGED_HDR_LEN;
 	switch (hdr->opcode) {
 	case IW_OP_READ_REQ:

@@ -19,6 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
 
 #include "iwarp_wire.h"
 
@@ -141,6 +144,91 @@ struct iw_hdr {
  */
 int iw_hdr_parse(const uint8_t *buf, size_t len, uint32_t ulpdu_len, struct iw_hdr *out,
 		struct iw_term_cause *cause);
+
+/**
+ * The header of the data path's common segments, parsed inline: RDMA Write
+ * and Read Response (tagged), the four Sends (untagged, queue 0), with the
+ * reserved bits clear. @return the header length, or 0 when it is anything
+ * else (iw_hdr_parse() then decides, and reports what is wrong).
+ */
+static inline int
+iw_hdr_parse_fast(const uint8_t *buf, uint32_t ulpdu_len, struct iw_hdr *out)
+{
+	uint8_t ddp = buf[0], rdmap = buf[1], op = rdmap & IW_RDMAP_OPCODE_MASK;
+	rte_be32_t w[4];
+	rte_be64_t to;
+
+	if ((rdmap & ~IW_RDMAP_OPCODE_MASK) != IW_RDMAP_VERSION << IW_RDMAP_RV_SHIFT)
+		return 0;
+	switch (op) {
+	case IW_OP_WRITE:
+	case IW_OP_READ_RESP:
+		if ((ddp & ~IW_DDP_F_LAST) != (IW_DDP_F_TAGGED | IW_DDP_VERSION) ||
+		    ulpdu_len < IW_DDP_TAGGED_HDR_LEN)
+			return 0;
+		memcpy(w, buf + 2, 4);
+		memcpy(&to, buf + 6, 8);
+		out->opcode = op;
+		out->tagged = true;
+		out->last = (ddp & IW_DDP_F_LAST) != 0;
+		out->hdr_len = IW_DDP_TAGGED_HDR_LEN;
+		out->t.stag = rte_be_to_cpu_32(w[0]);
+		out->t.to = rte_be_to_cpu_64(to);
+		return IW_DDP_TAGGED_HDR_LEN;
+	case IW_OP_SEND:
+	case IW_OP_SEND_INV:
+	case IW_OP_SEND_SE:
+	case IW_OP_SEND_SE_INV:
+		if ((ddp & ~IW_DDP_F_LAST) != IW_DDP_VERSION || ulpdu_len < IW_DDP_UNTAGGED_HDR_LEN)
+			return 0;
+		memcpy(w, buf + 2, sizeof(w));
+		if (w[1] != RTE_BE32(IW_QN_SEND))
+			return 0;
+		out->opcode = op;
+		out->tagged = false;
+		out->last = (ddp & IW_DDP_F_LAST) != 0;
+		out->hdr_len = IW_DDP_UNTAGGED_HDR_LEN;
+		out->u.inv_stag = rte_be_to_cpu_32(w[0]);
+		out->u.qn = IW_QN_SEND;
+		out->u.msn = rte_be_to_cpu_32(w[2]);
+		out->u.mo = rte_be_to_cpu_32(w[3]);
+		return IW_DDP_UNTAGGED_HDR_LEN;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * Write the DDP (and RDMAP control) header of a tagged segment: the fast
+ * path's builder, also used by iw_hdr_build(). oi is the opcode's row.
+ */
+static inline void
+iw_hdr_put_tagged(uint8_t *buf, const struct iw_opcode_info *oi, bool last, uint32_t stag,
+		  uint64_t to)
+{
+	rte_be32_t s = rte_cpu_to_be_32(stag);
+	rte_be64_t t = rte_cpu_to_be_64(to);
+
+	buf[0] = oi->ddp_ctrl | (last ? IW_DDP_F_LAST : 0);
+	buf[1] = oi->rdmap_ctrl;
+	memcpy(buf + 2, &s, sizeof(s));
+	memcpy(buf + 6, &t, sizeof(t));
+}
+
+/** The same for an untagged segment's DDP header (RsvdULP, QN, MSN, MO). */
+static inline void
+iw_hdr_put_untagged(uint8_t *buf, const struct iw_opcode_info *oi, bool last, uint32_t inv,
+		    uint32_t msn, uint32_t mo)
+{
+	rte_be32_t w[4] = {
+		rte_cpu_to_be_32((oi->flags & IW_OPF_INV) ? inv : 0),
+		rte_cpu_to_be_32(oi->qn), rte_cpu_to_be_32(msn), rte_cpu_to_be_32(mo),
+	};
+
+	buf[0] = oi->ddp_ctrl | (last ? IW_DDP_F_LAST : 0);
+	buf[1] = oi->rdmap_ctrl;
+	memcpy(buf + 2, w, sizeof(w));
+}
 
 /**
  * Encode a header from its parsed form; the control bytes come from the opcode

@@ -13,18 +13,9 @@
 #include "iw_stag.h"
 #include "iwarp_wire.h"
 
-#define STAG_INDEX(s) ((s) >> 8)
+#define STAG_INDEX(s) IW_STAG_INDEX(s)
 #define STAG_KEY(s) ((uint8_t)((s) & 0xff))
 #define MAX_INDEX ((1u << 24) - 1)
-
-struct iw_stag_table {
-	uint32_t size;        /* entries, index 0 unused */
-	uint32_t free_head;   /* 0 = none */
-	uint32_t used;
-	uint32_t pad;
-	uint64_t rng;
-	struct iw_stag_entry e[];
-};
 
 static uint8_t
 next_key(struct iw_stag_table *t)
@@ -299,32 +290,6 @@ iw_stag_dereg(struct iw_stag_table *t, uint32_t stag)
 	t->free_head = idx;
 	t->used--;
 	return 0;
-}
-
-enum iw_prot
-iw_stag_check(const struct iw_stag_table *t, uint32_t stag, uint32_t pd, uint32_t qpn,
-	      uint32_t access, uint64_t to, uint64_t len, uint8_t **where)
-{
-	uint32_t idx = STAG_INDEX(stag);
-	const struct iw_stag_entry *e;
-
-	if (unlikely(idx == 0 || idx >= t->size))
-		return IW_PROT_INVALID_STAG;
-	e = &t->e[idx];
-	if (unlikely(e->type == 0 || e->stag != stag))
-		return IW_PROT_INVALID_STAG;
-	if (unlikely(!e->valid))
-		return IW_PROT_INVALIDATED;
-	if (unlikely(e->pd != pd || (e->type == IW_STAG_MW2 && e->qpn != qpn)))
-		return IW_PROT_NOT_ASSOC;
-	if (unlikely((e->access & access) != access))
-		return IW_PROT_ACCESS;
-	if (unlikely(to + len < to))
-		return IW_PROT_TO_WRAP;
-	if (unlikely(to < e->va || to + len > e->va + e->len))
-		return IW_PROT_BOUNDS;
-	*where = e->host + (to - e->va);
-	return IW_PROT_OK;
 }
 
 const char *

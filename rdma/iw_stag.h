@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -71,7 +73,18 @@ struct iw_stag_entry {
 	uint32_t pad;
 };
 
-struct iw_stag_table;
+/** The table (inline lookups on the data path; change it through the calls below). */
+struct iw_stag_table {
+	uint32_t size;        /**< entries, index 0 unused */
+	uint32_t free_head;   /**< 0 = none */
+	uint32_t used;
+	uint32_t pad;
+	uint64_t rng;
+	struct iw_stag_entry e[];
+};
+
+/** The table index of an STag (its upper 24 bits; the low byte is the key). */
+#define IW_STAG_INDEX(s) ((s) >> 8)
 
 /**
  * Create a table of at most max_entries STags (rounded up; at most 2^24 - 1).
@@ -146,9 +159,31 @@ const struct iw_stag_entry *iw_stag_lookup(const struct iw_stag_table *t, uint32
  * [to, to + len) lies inside it. On IW_PROT_OK, *where is the local address of
  * byte to. len 0 is checked like any other (bounds on to itself).
  */
-enum iw_prot iw_stag_check(const struct iw_stag_table *t, uint32_t stag, uint32_t pd,
-			   uint32_t qpn, uint32_t access, uint64_t to, uint64_t len,
-			   uint8_t **where);
+static inline enum iw_prot
+iw_stag_check(const struct iw_stag_table *t, uint32_t stag, uint32_t pd, uint32_t qpn,
+	      uint32_t access, uint64_t to, uint64_t len, uint8_t **where)
+{
+	uint32_t idx = IW_STAG_INDEX(stag);
+	const struct iw_stag_entry *e;
+
+	if (unlikely(idx == 0 || idx >= t->size))
+		return IW_PROT_INVALID_STAG;
+	e = &t->e[idx];
+	if (unlikely(e->type == 0 || e->stag != stag))
+		return IW_PROT_INVALID_STAG;
+	if (unlikely(!e->valid))
+		return IW_PROT_INVALIDATED;
+	if (unlikely(e->pd != pd || (e->type == IW_STAG_MW2 && e->qpn != qpn)))
+		return IW_PROT_NOT_ASSOC;
+	if (unlikely((e->access & access) != access))
+		return IW_PROT_ACCESS;
+	if (unlikely(to + len < to))
+		return IW_PROT_TO_WRAP;
+	if (unlikely(to < e->va || to + len > e->va + e->len))
+		return IW_PROT_BOUNDS;
+	*where = e->host + (to - e->va);
+	return IW_PROT_OK;
+}
 
 /** Human-readable verdict name. */
 const char *iw_prot_str(enum iw_prot p);

@@ -208,6 +208,7 @@ struct rte_iwarp_qp {
 	bool closing;
 	bool tx_copy;             /* the current message is copied, not referenced */
 	uint64_t tx_hold_until;   /* TSC before which nothing is sent (0: none) */
+	uint32_t tx_limit;        /* FPDU bytes at most: the MSS, within an mbuf */
 	uint32_t svc_sq_head;     /* service mode: sends posted by the application */
 	uint32_t svc_rq_head;     /* service mode: receives posted by the application */
 	uint32_t svc_rq_dropped;  /* of which refused by the engine */
