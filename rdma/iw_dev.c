@@ -40,7 +40,8 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 
 	if (conf == NULL || conf->port == NULL || conf->ip == 0 ||
 			(conf->mode != RTE_IWARP_MODE_INLINE &&
-			 conf->mode != RTE_IWARP_MODE_SERVICE)) {
+			 conf->mode != RTE_IWARP_MODE_SERVICE) ||
+			(unsigned int)conf->tx_zero_copy > RTE_IWARP_TX_ZC_NEVER) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -103,7 +104,10 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	 * With IOVA as physical addresses, application memory (malloc, not
 	 * DPDK's) is not physically contiguous across pages: copy instead.
 	 */
-	dev->zc_ok = rte_eal_iova_mode() == RTE_IOVA_VA;
+	dev->zc_ok = rte_eal_iova_mode() == RTE_IOVA_VA &&
+		(conf->tx_zero_copy == RTE_IWARP_TX_ZC_ALWAYS ||
+		 (conf->tx_zero_copy == RTE_IWARP_TX_ZC_AUTO &&
+		  (iw_net_hw_offloads(dev->net) & IW_OFF_TCP_CKSUM)));
 	return dev;
 fail:
 	iw_svc_fini(dev);

@@ -102,6 +102,25 @@ enum rte_iwarp_mode {
 	RTE_IWARP_MODE_SERVICE,    /**< an engine lcore progresses it (see below) */
 };
 
+/**
+ * Where the payloads of large messages are sent from. A message that fits one
+ * FPDU is always copied into the segment (several small ones share it); the
+ * FPDUs of larger messages are either copied too, in the pass that computes
+ * their CRC, or referenced in place in registered memory (external mbufs:
+ * three per FPDU, and TCP's references to them per segment).
+ */
+enum rte_iwarp_tx_zero_copy {
+	/**
+	 * In place when the port computes the TCP checksum (the CPU then reads
+	 * the payload once, for the CRC), copied otherwise: where the CPU sums
+	 * the segment anyway, copying costs fewer instructions than the chains
+	 * (docs/design.md has the counts).
+	 */
+	RTE_IWARP_TX_ZC_AUTO = 0,
+	RTE_IWARP_TX_ZC_ALWAYS,   /**< in place whenever IOVAs are virtual addresses */
+	RTE_IWARP_TX_ZC_NEVER,    /**< always copied */
+};
+
 /** Device configuration. Zero values select the defaults noted. */
 struct rte_iwarp_dev_conf {
 	struct iw_port *port;   /**< open pmd/ port (required) */
@@ -115,6 +134,7 @@ struct rte_iwarp_dev_conf {
 	uint32_t max_cm_events; /**< CM event queue depth (default 4096, power of 2) */
 	enum rte_iwarp_mode mode; /**< RTE_IWARP_MODE_INLINE */
 	bool no_gratuitous_arp; /**< skip the gratuitous ARP at start */
+	enum rte_iwarp_tx_zero_copy tx_zero_copy; /**< RTE_IWARP_TX_ZC_AUTO */
 };
 
 struct rte_iwarp_dev;

@@ -30,8 +30,17 @@ int
 iwt_vpair_open_eal(struct iwt_vpair *p, const char *name, uint32_t cqe,
 		   enum rte_iwarp_mode mode, const char *eal_args)
 {
-	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = 16383 };
 	struct rte_iwarp_dev_conf dc = { .no_gratuitous_arp = true, .mode = mode };
+
+	return iwt_vpair_open_conf(p, name, cqe, &dc, eal_args);
+}
+
+int
+iwt_vpair_open_conf(struct iwt_vpair *p, const char *name, uint32_t cqe,
+		    const struct rte_iwarp_dev_conf *tmpl, const char *eal_args)
+{
+	struct iw_port_conf pc = { .port_id = -1, .nb_mbufs = 16383 };
+	struct rte_iwarp_dev_conf dc = *tmpl;
 	int i, rc;
 
 	memset(p, 0, sizeof(*p));

@@ -39,6 +39,13 @@ int iwt_vpair_open_mode(struct iwt_vpair *p, const char *name, uint32_t cqe,
 int iwt_vpair_open_eal(struct iwt_vpair *p, const char *name, uint32_t cqe,
 		       enum rte_iwarp_mode mode, const char *eal_args);
 
+/**
+ * The same with a device configuration of the caller's (port and ip are
+ * filled in per side).
+ */
+int iwt_vpair_open_conf(struct iwt_vpair *p, const char *name, uint32_t cqe,
+			const struct rte_iwarp_dev_conf *tmpl, const char *eal_args);
+
 /** A QP on side i with the pair's PD and CQ (cap may be NULL). */
 struct rte_iwarp_qp *iwt_vpair_qp(struct iwt_vpair *p, int i,
 				  const struct rte_iwarp_qp_cap *cap);

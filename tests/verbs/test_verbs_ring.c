@@ -452,7 +452,10 @@ IWT_CASE(verbs_ring_pcap_tshark_decode)
 	cap_f = fopen(pcap, "wb");
 	IWT_ASSERT(cap_f != NULL, "%s", pcap);
 	fwrite(ghdr, sizeof(ghdr), 1, cap_f);
-	IWT_ASSERT_EQ(iwt_vpair_open(&p, "vpc", 256), 0, "open");
+	/* the large FPDUs go out in place too: both builders on the wire */
+	IWT_ASSERT_EQ(iwt_vpair_open_conf(&p, "vpc", 256, &(struct rte_iwarp_dev_conf){
+			.no_gratuitous_arp = true, .tx_zero_copy = RTE_IWARP_TX_ZC_ALWAYS }, ""),
+		      0, "open");
 	rcb = rte_eth_add_rx_callback(p.port[0]->port_id, 0, cap_rx, NULL);
 	tcb = rte_eth_add_tx_callback(p.port[0]->port_id, 0, cap_tx, NULL);
 	IWT_ASSERT(rcb != NULL && tcb != NULL, "capture callbacks");
