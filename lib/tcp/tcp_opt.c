@@ -6,10 +6,15 @@
 
 #include "tcp_opt.h"
 
+#define TCP_TS_ALIGNED_LEN 12   /* NOP, NOP, kind 8, length 10 */
+
 static uint32_t
 get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	rte_be32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
 }
 
 static void
@@ -28,6 +33,14 @@ tcp_opt_parse(const uint8_t *p, unsigned int len, bool syn, struct tcp_opts *o)
 
 	o->present = 0;
 	o->nsack = 0;
+	/* what nearly every segment carries: NOP, NOP, timestamps (RFC 7323 appendix A) */
+	if (len == TCP_TS_ALIGNED_LEN && p[0] == TCPOPT_NOP && p[1] == TCPOPT_NOP &&
+	    p[2] == TCPOPT_TS && p[3] == 10) {
+		o->tsval = get32(p + 4);
+		o->tsecr = get32(p + 8);
+		o->present = TCP_OPT_TS;
+		return 0;
+	}
 	while (i < len) {
 		uint8_t kind = p[i];
 

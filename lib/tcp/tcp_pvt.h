@@ -167,6 +167,7 @@ struct iw_tcp {
 	struct iw_net *net;
 	struct rte_mempool *pool;
 	struct rte_hash *table;
+	struct iw_tcp_stream *last;    /* the stream tcp_lookup() found last */
 	rte_be32_t laddr;
 	uint16_t mtu;
 	uint32_t hw_off;

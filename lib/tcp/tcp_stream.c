@@ -163,10 +163,16 @@ tcp_set_state(struct iw_tcp_stream *s, enum iw_tcp_state st)
 struct iw_tcp_stream *
 tcp_lookup(struct iw_tcp *tcp, const struct tcp_tuple *t)
 {
+	struct iw_tcp_stream *s = tcp->last;
 	void *data;
 
+	/* a burst mostly carries one connection's segments: the last one found */
+	if (s != NULL && s->tuple.raddr == t->raddr && s->tuple.laddr == t->laddr &&
+	    s->tuple.lport == t->lport && s->tuple.rport == t->rport)
+		return s;
 	if (rte_hash_lookup_data(tcp->table, t, &data) < 0)
 		return NULL;
+	tcp->last = data;
 	return data;
 }
 
@@ -187,6 +193,8 @@ tcp_table_del(struct iw_tcp_stream *s)
 		return;
 	rte_hash_del_key(s->tcp->table, &s->tuple);
 	s->flags &= ~TF_IN_TABLE;
+	if (s->tcp->last == s)
+		s->tcp->last = NULL;
 }
 
 struct iw_tcp_stream *
