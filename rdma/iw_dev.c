@@ -173,9 +173,11 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 	if (unlikely(dev == NULL))
 		return -EINVAL;
 	n = dev->svc_call != NULL ? iw_svc_poll(dev) : 0;
-	n += dev_tx(dev);
+	if (!TAILQ_EMPTY(&dev->tx_list))
+		n += dev_tx(dev);
 	n += iw_net_poll(dev->net);
-	n += dev_tx(dev);
+	if (!TAILQ_EMPTY(&dev->tx_list))
+		n += dev_tx(dev);
 	iw_cm_poll(dev, rte_get_timer_cycles());
 	dev->st.polls++;
 	dev->st.busy_polls += n > 0;

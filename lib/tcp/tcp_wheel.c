@@ -9,6 +9,7 @@ tcp_wheel_init(struct tcp_wheel *w, uint32_t tick_us, uint64_t now_us)
 	memset(w, 0, sizeof(*w));
 	w->tick_us = tick_us ? tick_us : 1000;
 	w->now_tick = now_us / w->tick_us;
+	w->next_us = (w->now_tick + 1) * w->tick_us;
 }
 
 static void
@@ -60,9 +61,13 @@ tcp_wheel_cancel(struct tcp_wheel *w, struct tcp_tnode *n)
 unsigned int
 tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_wheel_cb_t cb, void *arg)
 {
-	uint64_t target = now_us / w->tick_us;
+	uint64_t target;
 	unsigned int fired = 0;
 
+	/* the common poll: within the tick already processed (no division) */
+	if (now_us < w->next_us)
+		return 0;
+	target = now_us / w->tick_us;
 	while (w->now_tick < target) {
 		struct tcp_tnode *list, *n;
 
@@ -90,5 +95,6 @@ tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_wheel_cb_t cb, void 
 			}
 		}
 	}
+	w->next_us = (w->now_tick + 1) * w->tick_us;
 	return fired;
 }

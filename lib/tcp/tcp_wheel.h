@@ -23,6 +23,7 @@ struct tcp_tnode {
 
 struct tcp_wheel {
 	uint64_t now_tick;        /**< last tick processed */
+	uint64_t next_us;         /**< when the next tick starts: nothing to do before */
 	uint32_t tick_us;
 	uint32_t armed;
 	struct tcp_tnode *slot[TCP_WHEEL_SLOTS];
