@@ -200,15 +200,19 @@ raw_push_ctl(struct raw *r, const struct perf_ctl *c)
 	return raw_push(r, RAW_CTL, 0, c, sizeof(*c));
 }
 
-/* Cut the active data message into frames, as far as room allows. */
+/*
+ * Cut the active data message into frames until the pending queue holds one
+ * TX burst: frames are made only as fast as the PMD takes them, so a frame
+ * goes out while its mbufs are still in the cache.
+ */
 static unsigned int
-raw_gen(struct raw *r, unsigned int max)
+raw_gen(struct raw *r)
 {
 	unsigned int made = 0;
 	struct rte_mbuf *m;
 	uint32_t dlen;
 
-	while (r->tx_active && r->pend_n < RAW_PENDING && made < max) {
+	while (r->tx_active && r->pend_n < RAW_TX_BURST) {
 		dlen = RTE_MIN(r->frag_max, r->size - r->tx_off);
 		if (r->zero_copy)
 			m = raw_frame_zc(r, r->tx_msg, r->tx_off, dlen);
@@ -496,7 +500,7 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 			if (raw_push_ctl(r, out) == 0)
 				last = t0;
 		}
-		work += raw_gen(r, RAW_TX_BURST);
+		work += raw_gen(r);
 		work += raw_flush(r);
 		work += raw_poll(r, cl_ev, c);
 		/* A retried request is bounded in total; an answer by silence. */
@@ -549,7 +553,7 @@ cl_pattern(struct raw *r, struct cl *c)
 		if (bw_write) {
 			/* Fill a TX burst with as many messages as the window allows. */
 			made = 0;
-			while (made < RAW_TX_BURST) {
+			while (r->pend_n < RAW_TX_BURST) {
 				if (!r->tx_active) {
 					if (!cl_can_issue(c, deadline) ||
 					    c->issued - c->credited >= p->tx_depth)
@@ -559,7 +563,7 @@ cl_pattern(struct raw *r, struct cl *c)
 					c->posted[c->issued] = rte_rdtsc();
 					raw_start_msg(r, (uint32_t)c->issued++);
 				}
-				k = raw_gen(r, RAW_TX_BURST - made);
+				k = raw_gen(r);
 				if (k == 0)
 					break;
 				made += k;
@@ -599,7 +603,7 @@ cl_pattern(struct raw *r, struct cl *c)
 			if (!c->waiting && !cl_can_issue(c, deadline))
 				break;
 		}
-		work += raw_gen(r, RAW_TX_BURST);
+		work += raw_gen(r);
 		work += raw_flush(r);
 		if (raw_account(r, t0, work) < 0)
 			return cl_stalled(r, c);
@@ -890,13 +894,13 @@ raw_server(struct raw *r)
 			return -1;
 		/* Answer as many queued requests as a TX burst holds. */
 		made = 0;
-		while (made < RAW_TX_BURST) {
+		while (r->pend_n < RAW_TX_BURST) {
 			if (!r->tx_active) {
 				if (s.resp_tail == s.resp_head)
 					break;
 				raw_start_msg(r, s.resp[s.resp_tail++ % RAW_RESP_RING]);
 			}
-			k = raw_gen(r, RAW_TX_BURST - made);
+			k = raw_gen(r);
 			if (k == 0)
 				break;
 			made += k;
@@ -904,13 +908,13 @@ raw_server(struct raw *r)
 		work += made;
 		/* -b: stream our own messages within the client's credits. */
 		made = 0;
-		while (s.in_test && s.bidir && made < RAW_TX_BURST) {
+		while (s.in_test && s.bidir && r->pend_n < RAW_TX_BURST) {
 			if (!r->tx_active) {
 				if (!sv_can_issue(&s))
 					break;
 				raw_start_msg(r, (uint32_t)s.sent++);
 			}
-			k = raw_gen(r, RAW_TX_BURST - made);
+			k = raw_gen(r);
 			if (k == 0)
 				break;
 			made += k;
