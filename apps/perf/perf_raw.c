@@ -48,6 +48,7 @@
 #define RAW_PENDING 1024
 #define RAW_RESP_RING 2048          /* power of two, above the largest -o */
 #define RAW_RETRY_MS 100
+#define RAW_LINGER_MS 2000          /* server, after BYE_ACK: until the link drops */
 
 enum raw_type {
 	RAW_DATA = 1,
@@ -878,6 +879,28 @@ sv_result(struct raw *r, struct sv *s)
 		s->sizes++;
 }
 
+/*
+ * BYE_ACK is on the wire: stop polling now (net_memif must not lose its peer
+ * while one of them still polls) and let the client see it and close its end
+ * first. Only the link status is read from here on: it goes down when a
+ * net_memif client closes, which ends the wait; a cable's link stays up, so
+ * the wait is bounded (RAW_LINGER_MS). A fixed 200 ms was too short on a
+ * loaded machine: the client, not scheduled in time, met a closed port and
+ * lost the BYE_ACK ("BYE: no answer from the server").
+ */
+static void
+raw_linger(struct raw *r)
+{
+	struct rte_eth_link link;
+	unsigned int ms;
+
+	for (ms = 0; ms < RAW_LINGER_MS; ms += 10) {
+		if (iw_port_link(r->port, &link) == 0 && !link.link_status)
+			return;
+		rte_delay_ms(10);
+	}
+}
+
 static int
 raw_server(struct raw *r)
 {
@@ -941,12 +964,7 @@ raw_server(struct raw *r)
 			return -1;
 		}
 	}
-	/*
-	 * BYE_ACK is on the wire: stop polling now and give the client time to
-	 * see it and close its end first; net_memif must not lose its peer
-	 * while one of them still polls.
-	 */
-	rte_delay_ms(200);
+	raw_linger(r);
 	printf(PERF_PROG ": served %u size(s) of %s on %s\n", s.sizes, r->p->test_name,
 	       r->port->name);
 	return 0;
