@@ -407,6 +407,7 @@ struct cl {
 	uint16_t want;                /* control type waited for */
 	struct perf_ctl ctl;
 	struct rte_ether_addr from;
+	struct perf_pace pace;        /* --rate_limit */
 	/* -b: the server's stream to us */
 	bool bidir;
 	uint32_t credit_every;
@@ -545,12 +546,13 @@ cl_pattern(struct raw *r, struct cl *c)
 {
 	const struct perf_params *p = r->p;
 	uint64_t deadline = rte_rdtsc() + (uint64_t)p->duration * r->hz, t0;
-	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ;
+	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ, paced;
 	unsigned int work, made, k;
 
 	for (;;) {
 		t0 = rte_rdtsc();
 		work = raw_poll(r, cl_ev, c);
+		paced = false;
 		if (bw_write) {
 			/* Fill a TX burst with as many messages as the window allows. */
 			made = 0;
@@ -559,8 +561,13 @@ cl_pattern(struct raw *r, struct cl *c)
 					if (!cl_can_issue(c, deadline) ||
 					    c->issued - c->credited >= p->tx_depth)
 						break;
+					if (perf_pace_avail(&c->pace, rte_rdtsc(), 1) == 0) {
+						paced = true;
+						break;
+					}
 					if (cl_grow(c, c->issued + 1) < 0)
 						goto nomem;
+					perf_pace_take(&c->pace, 1);
 					c->posted[c->issued] = rte_rdtsc();
 					raw_start_msg(r, (uint32_t)c->issued++);
 				}
@@ -575,11 +582,16 @@ cl_pattern(struct raw *r, struct cl *c)
 		} else if (p->kind == PERF_KIND_BW) {
 			while (c->issued - c->done < p->out_reads && cl_can_issue(c, deadline) &&
 			       r->pend_n < RAW_PENDING) {
+				if (perf_pace_avail(&c->pace, rte_rdtsc(), 1) == 0) {
+					paced = true;
+					break;
+				}
 				if (cl_grow(c, c->issued + 1) < 0)
 					goto nomem;
 				c->posted[c->issued] = rte_rdtsc();
 				if (raw_push(r, RAW_READ_REQ, (uint32_t)c->issued, NULL, 0) < 0)
 					break;
+				perf_pace_take(&c->pace, 1);
 				c->issued++;
 			}
 			if (!cl_can_issue(c, deadline) && c->done == c->issued)
@@ -606,6 +618,9 @@ cl_pattern(struct raw *r, struct cl *c)
 		}
 		work += raw_gen(r);
 		work += raw_flush(r);
+		/* waiting for our own pace is no silence of the server */
+		if (paced)
+			r->last_progress = t0;
 		if (raw_account(r, t0, work) < 0)
 			return cl_stalled(r, c);
 	}
@@ -650,6 +665,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	c->issued = c->done = c->credited = 0;
 	c->waiting = false;
 	r->busy = 0;
+	perf_pace_start(&c->pace, p, size, 1, p->tx_depth);
 	t0 = rte_rdtsc();
 	r->last_progress = t0;
 	if (cl_pattern(r, c) < 0)
@@ -681,6 +697,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	res->peer_cpu.busy = rte_be_to_cpu_64(c->ctl.busy);
 	res->peer_cpu.total = rte_be_to_cpu_64(c->ctl.total);
 	res->peer_bytes = rte_be_to_cpu_64(c->ctl.bytes);
+	res->peer_ns = rte_be_to_cpu_64(c->ctl.total_ns);
 	if (p->kind == PERF_KIND_BW) {
 		/* The RESULT covers what no credit did yet. */
 		for (k = c->credited; p->verb != PERF_VERB_READ && k < c->issued; k++)
@@ -862,6 +879,7 @@ static void
 sv_result(struct raw *r, struct sv *s)
 {
 	struct perf_ctl c;
+	uint64_t total = rte_rdtsc() - s->t_start;
 
 	perf_ctl_init(&c, PERF_MSG_RESULT, s->p, r->size);
 	c.count = rte_cpu_to_be_64(s->received);
@@ -870,7 +888,8 @@ sv_result(struct raw *r, struct sv *s)
 	if (s->p->verb == PERF_VERB_READ)
 		c.count = rte_cpu_to_be_64(s->resp_tail);
 	c.busy = rte_cpu_to_be_64(r->busy);
-	c.total = rte_cpu_to_be_64(rte_rdtsc() - s->t_start);
+	c.total = rte_cpu_to_be_64(total);
+	c.total_ns = rte_cpu_to_be_64((uint64_t)((double)total * 1e9 / (double)r->hz));
 	c.sent = rte_cpu_to_be_64(s->sent);
 	sv_reply(r, s, &c);
 	s->in_test = false;
@@ -997,6 +1016,7 @@ raw_client(struct raw *r)
 	warm = *p;
 	warm.iters = perf_warmup_iters(perf_first_size(p));
 	warm.duration = 0;
+	warm.rate_limit = 0;
 	r->p = c.p = &warm;
 	rc = cl_size(r, &c, perf_first_size(p), &res);
 	r->p = c.p = p;
