@@ -30,11 +30,13 @@
  * phase, without a peak (perftest -D). -I: WRITE and SEND data up to that
  * size go inline (copied at post time).
  *
- * CPU: busy = the cycles of poll iterations in which the engine moved an
- * FPDU (its counters), a completion was reaped or work was posted, over all
- * cycles of the pattern (-D: of the measured phase). One CQ takes sends and
- * receives, so an iteration progresses the engine once (rte_iwarp_poll_cq()
- * in inline mode).
+ * CPU: busy = the cycles of poll iterations in which the engine's poll was
+ * busy (its busy_polls counter advanced: it received a frame, a bare TCP ACK
+ * included, or sent, placed, completed or delivered something), a completion
+ * was reaped or work was posted, over all cycles of the pattern (-D: of the
+ * measured phase). One CQ takes sends and receives, so an iteration
+ * progresses the engine once (rte_iwarp_poll_cq() in inline mode, the poll
+ * busy_polls counts).
  *
  * --rate_limit (BW): the client posts a list only once its messages are
  * earned (perf_pace.c), one bucket for all connections; the iterations spent
@@ -138,7 +140,7 @@ struct rd {
 	bool ctl_busy;
 	uint64_t hz, timeout;
 	uint64_t busy;
-	uint64_t fpdus;           /* the engine's FPDU counters at the last step */
+	uint64_t busy_polls;      /* the engine's busy polls at the last step */
 	bool disconnected;
 	/* this size, all connections */
 	uint64_t tot_issued, tot_done, tot_received;
@@ -227,8 +229,10 @@ rd_complete(struct rd *r, const struct rte_iwarp_wc *wc, uint64_t now)
 /*
  * One poll iteration: rte_iwarp_poll_cq() progresses the engine once (inline
  * mode) and reaps the completions of the one CQ, booked by rd_complete().
- * @return 1 when the iteration did work (a completion, or the engine moved
- *   an FPDU: its counters), 0 when idle, -1 after the error line.
+ * @return 1 when the iteration did work (a completion was reaped, or the
+ *   engine's poll was busy: its busy_polls advanced, which counts any frame
+ *   received, TCP ACKs alone included, and anything sent, placed, completed
+ *   or delivered), 0 when idle, -1 after the error line.
  */
 static int
 rd_step(struct rd *r)
@@ -236,7 +240,7 @@ rd_step(struct rd *r)
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	struct rte_iwarp_dev_stats st;
 	int n = rte_iwarp_poll_cq(r->cq, RD_WC_BURST, wc);
-	uint64_t fpdus, now;
+	uint64_t now;
 	int i;
 
 	if (n < 0) {
@@ -265,9 +269,8 @@ rd_step(struct rd *r)
 		rd_complete(r, &wc[i], now);
 	}
 	rte_iwarp_dev_stats_get(r->dev, &st);
-	fpdus = st.tx_fpdus + st.rx_fpdus;
-	if (fpdus != r->fpdus) {
-		r->fpdus = fpdus;
+	if (st.busy_polls != r->busy_polls) {
+		r->busy_polls = st.busy_polls;
 		return 1;
 	}
 	return n > 0;
