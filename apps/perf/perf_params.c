@@ -567,6 +567,11 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 			   "not apply (run -s sizes instead)");
 		return -1;
 	}
+	if (p->cpu_util && p->rdma_cm) {
+		perf_error("--cpu_util: not with -R (perftest's protocol mode does no CPU "
+			   "accounting)");
+		return -1;
+	}
 	if (p->rate_limit > 0 && p->kind != PERF_KIND_BW) {
 		perf_error("--rate_limit: pacing applies to the BW tests (write_bw, read_bw, "
 			   "send_bw)");

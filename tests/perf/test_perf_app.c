@@ -49,6 +49,7 @@ IWT_CASE(perf_bad_flags_one_line)
 	BAD("write_latency --kernel-tcp", "unknown test 'write_latency'");
 	BAD("write_lat --kernel-tcp 127.0.0.1 10.0.0.1", "unexpected argument");
 	BAD("write_lat --kernel-tcp -b 127.0.0.1", "-b: bidirectional");
+	BAD("write_bw --rdma -R --cpu_util", "--cpu_util: not with -R");
 	return IWT_PASS;
 }
 
