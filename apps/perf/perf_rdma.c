@@ -387,7 +387,11 @@ rd_ctl_recv(struct rd *r, struct rd_slot *out, const char *what)
 	uint64_t end = rte_rdtsc() + r->timeout, k = 0, t0;
 	int w;
 
-	/* a passive side (write_bw, read_bw server) spends its pattern here: count it */
+	/*
+	 * A passive side (write_bw, read_bw server) spends its pattern here:
+	 * count it, and bound the wait by the peer's silence, not by the time
+	 * since it began (a size may run longer than --timeout, paced or -D).
+	 */
 	for (;;) {
 		if (rd_ctl_pending(r)) {
 			r->seq_in = rte_be_to_cpu_64(s->seq);
@@ -402,12 +406,14 @@ rd_ctl_recv(struct rd *r, struct rd_slot *out, const char *what)
 		w = rd_step(r);
 		if (w < 0)
 			return -1;
-		if (w > 0)
+		if (w > 0) {
 			r->busy += rte_rdtsc() - t0;
+			end = rte_rdtsc() + r->timeout;
+		}
 		if ((++k & 1023) == 0 && rd_check_cm(r) < 0)
 			return -1;
 		if (rte_rdtsc() > end) {
-			perf_error("no %s from the peer in %u s", what, r->p->timeout_s);
+			perf_error("no %s from the peer, silent for %u s", what, r->p->timeout_s);
 			return -1;
 		}
 	}

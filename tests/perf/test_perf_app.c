@@ -753,6 +753,25 @@ IWT_CASE(perf_rate_limit_not_exceeded_on_the_wire)
 }
 
 /*
+ * A passive rdma server (write_bw, read_bw) waits for END while the pattern
+ * runs: its --timeout (3 s here) bounds the client's silence, not the size.
+ * 800 x 64 KiB paced at 0.1 Gbit/s last 4.2 s at least (load only makes it
+ * longer, and a message every 5 ms keeps the server's engine busy); before,
+ * the server ended with "no END from the peer in 3 s".
+ */
+IWT_CASE(perf_rdma_server_waits_out_a_size_longer_than_its_timeout)
+{
+	static struct iwt_perf_run cli, srv;
+	char rows[4][512];
+
+	IWT_RUN(rdma_pair("write_bw", "--timeout 3", "-s 65536 -n 800 --rate_limit 0.1", &cli,
+			  &srv));
+	IWT_ASSERT_EQ(table_rows(cli.out, PT_BW, rows, 4), 1, "one row");
+	IWT_RUN(check_bw_row(rows[0], 65536, 800, false));
+	return IWT_PASS;
+}
+
+/*
  * A bad --rate_units or --rate_limit, and --rate_limit where pacing does not
  * apply (latency tests, -b, -R), end with one error line naming the cause.
  */
