@@ -44,6 +44,13 @@ enum perf_transport_id {
 	PERF_TRANSPORT_RDMA,  /**< librte_iwarp on a DPDK port */
 };
 
+/** Units of --rate_limit (perftest's --rate_units). */
+enum perf_rate_units {
+	PERF_RATE_GBPS,  /**< g: 10^9 bit/s (perftest's default) */
+	PERF_RATE_MBPS,  /**< M: MB/s, MB = 2^20 bytes (perftest's MB/sec) */
+	PERF_RATE_PPS,   /**< p: messages per second */
+};
+
 /** Sizes -a sweeps by default (perftest: 2 B .. 8 MiB). */
 #define PERF_ALL_MIN_SIZE 2u
 #define PERF_ALL_MAX_SIZE (8u << 20)
@@ -80,6 +87,8 @@ struct perf_params {
 	const char *dev;          /**< --dev: DPDK device (raw, rdma) */
 	const char *ip;           /**< --ip: this side's IPv4 address (rdma) */
 	bool rdma_cm;             /**< -R: speak perftest's own rdma_cm protocol (rdma) */
+	double rate_limit;        /**< --rate_limit: the sender's pace in rate_units; 0: none */
+	enum perf_rate_units rate_units; /**< --rate_units */
 };
 
 /** Parse the application arguments (after "--", or all of argv). */
@@ -103,6 +112,42 @@ uint64_t perf_thread_cpu_ns(void);
 /** Busy share in percent. */
 double perf_cpu_busy_pct(const struct perf_cpu *c);
 
+/**
+ * --rate_limit (perf_pace.c): perftest's software rate limiter as a token
+ * bucket on the TSC. A message may be posted once it is earned: one every
+ * `gap` cycles from the start, the first at once; what the sender does not
+ * spend accumulates up to `burst` messages (-t). By any time t after the
+ * start at most 1 + t / gap messages have been posted.
+ */
+struct perf_pace {
+	double gap;     /**< TSC cycles per message; 0: not paced */
+	double next;    /**< when the next message is earned, in cycles after base */
+	double burst;   /**< messages that may be earned ahead at most */
+	uint64_t base;  /**< TSC at the start */
+};
+
+/**
+ * Start pacing messages of `size` bytes at p's --rate_limit (none: unpaced),
+ * this sender's 1/share of it (-q lanes each with their own bucket), with a
+ * burst of at most `burst` messages.
+ */
+void perf_pace_start(struct perf_pace *pc, const struct perf_params *p, uint32_t size,
+		     unsigned int share, unsigned int burst);
+/** Is the sender paced? */
+static inline bool
+perf_pace_on(const struct perf_pace *pc)
+{
+	return pc->gap > 0;
+}
+/** Messages earned at TSC `now`, at most max (max when not paced). */
+uint64_t perf_pace_avail(struct perf_pace *pc, uint64_t now, uint64_t max);
+/** Spend n earned messages (posted). */
+void perf_pace_take(struct perf_pace *pc, uint64_t n);
+/** TSC cycles from `now` until the next message is earned (0: one is). */
+uint64_t perf_pace_wait(const struct perf_pace *pc, uint64_t now);
+/** The rate as text for the banner ("2.00 Gb/sec"), into buf. */
+const char *perf_pace_text(const struct perf_params *p, char *buf, size_t len);
+
 /** One size's results, as perftest reports them plus ours. */
 struct perf_result {
 	uint32_t size;
@@ -121,6 +166,7 @@ struct perf_result {
 	uint64_t t_start, t_end;  /**< TSC span of the measured phase */
 	uint64_t bytes;           /**< payload bytes moved this side (for cycles/byte) */
 	uint64_t peer_bytes;
+	uint64_t peer_ns;         /**< the peer's phase in ns (its own clock); 0: unknown */
 	/* rdma: how the work went out (JSON only; 0 when the transport has none) */
 	const uint64_t *qp_msgs;  /**< -q: messages completed per connection */
 	unsigned int nb_qps;      /**< entries of qp_msgs */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -220,6 +221,35 @@ static bool
 keep_going(const struct perf_params *p, uint64_t i, uint64_t deadline)
 {
 	return p->duration ? rte_rdtsc() < deadline : i < p->iters;
+}
+
+/*
+ * --rate_limit: take the next message's turn, sleeping until it is earned
+ * (a blocking sender sleeps: the wait is no CPU time of the thread).
+ * @return true, or false when -D ended first.
+ */
+static bool
+pace_turn(struct perf_pace *pc, const struct perf_params *p, uint64_t deadline)
+{
+	uint64_t now, w, ns, hz = perf_tsc_hz();
+	struct timespec ts;
+
+	for (;;) {
+		now = rte_rdtsc();
+		if (p->duration && now >= deadline)
+			return false;
+		if (perf_pace_avail(pc, now, 1) > 0) {
+			perf_pace_take(pc, 1);
+			return true;
+		}
+		w = perf_pace_wait(pc, now);
+		if (p->duration)
+			w = RTE_MIN(w, deadline - now);
+		ns = (uint64_t)((double)w * 1e9 / (double)hz) + 1;
+		ts.tv_sec = (time_t)(ns / 1000000000u);
+		ts.tv_nsec = (long)(ns % 1000000000u);
+		nanosleep(&ts, NULL);
+	}
 }
 
 static int
@@ -502,6 +532,8 @@ dx_server_result(struct duplex *d, uint64_t c0, uint64_t t0)
 	d->out_ctl.busy = rte_cpu_to_be_64((uint64_t)((double)(perf_thread_cpu_ns() - c0) *
 						      (double)perf_tsc_hz() / 1e9));
 	d->out_ctl.total = rte_cpu_to_be_64(rte_rdtsc() - t0);
+	d->out_ctl.total_ns = rte_cpu_to_be_64((uint64_t)((double)(rte_rdtsc() - t0) * 1e9 /
+							  (double)perf_tsc_hz()));
 	d->out_ctl.sent = rte_cpu_to_be_64(d->issued);
 	d->ctl_len = sizeof(d->out_ctl);
 	d->ctl_off = 0;
@@ -571,18 +603,29 @@ client_pattern(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp
 	const struct perf_params *p = k->p;
 	uint64_t hz = perf_tsc_hz(), deadline, i = 0, issued = 0, t;
 	uint8_t req[REQ_LEN] = { 'R' };
+	struct perf_pace pc;
 
+	/* -q: each connection (thread) paces its share of the rate */
+	perf_pace_start(&pc, p, size, p->qps, p->tx_depth);
 	deadline = rte_rdtsc() + (uint64_t)p->duration * hz;
 	if (p->verb == PERF_VERB_READ && p->kind == PERF_KIND_BW) {
 		/* Up to -o requests in flight; each completes with its whole response. */
 		while (keep_going(p, issued, deadline) || issued > i) {
 			while (issued - i < p->out_reads && keep_going(p, issued, deadline)) {
+				if (perf_pace_avail(&pc, rte_rdtsc(), 1) > 0)
+					perf_pace_take(&pc, 1);
+				else if (issued > i)
+					break; /* not earned yet: take a response first */
+				else if (!pace_turn(&pc, p, deadline))
+					break; /* -D ended while waiting for the pace */
 				if (ts_grow(&ts->posted, &ts->cap_p, issued + 1) < 0)
 					goto nomem;
 				ts->posted[issued++] = rte_rdtsc();
 				if (send_all(k, req, sizeof(req)) < 0)
 					return -1;
 			}
+			if (issued == i)
+				continue; /* -D ended while waiting for the pace */
 			if (recv_all(k, k->buf, size) < 0)
 				return -1;
 			if (ts_grow(&ts->completed, &ts->cap_c, i + 1) < 0)
@@ -603,6 +646,8 @@ client_pattern(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp
 			while (i - ts->credited >= p->tx_depth)
 				if (recv_credit(k, ts, NULL) < 0)
 					return -1;
+			if (perf_pace_on(&pc) && !pace_turn(&pc, p, deadline))
+				break;
 			ts->posted[i++] = rte_rdtsc();
 			if (send_all(k, k->buf, size) < 0)
 				return -1;
@@ -746,6 +791,7 @@ client_size(struct ktcp *k, uint32_t size, struct perf_result *r, struct ktcp_ar
 	r->peer_cpu.busy = rte_be_to_cpu_64(c.busy);
 	r->peer_cpu.total = rte_be_to_cpu_64(c.total);
 	r->peer_bytes = rte_be_to_cpu_64(c.bytes);
+	r->peer_ns = rte_be_to_cpu_64(c.total_ns);
 	if (p->kind == PERF_KIND_BW) {
 		/* -b sums both directions, as perftest; see the raw transport. */
 		r->bytes += rx * size;
@@ -837,7 +883,7 @@ sum_lanes(const struct lane *ls, unsigned int n, struct perf_result *sum)
 	if (n == 1)
 		return;
 	sum->bytes = sum->peer_bytes = 0;
-	sum->cpu.busy = sum->peer_cpu.busy = sum->peer_cpu.total = 0;
+	sum->cpu.busy = sum->peer_cpu.busy = sum->peer_cpu.total = sum->peer_ns = 0;
 	sum->bw_peak = 0;
 	for (i = 0; i < n; i++) {
 		const struct perf_result *r = &ls[i].r;
@@ -851,6 +897,7 @@ sum_lanes(const struct lane *ls, unsigned int n, struct perf_result *sum)
 		sum->cpu.busy += r->cpu.busy;
 		sum->peer_cpu.busy += r->peer_cpu.busy;
 		sum->peer_cpu.total = RTE_MAX(sum->peer_cpu.total, r->peer_cpu.total);
+		sum->peer_ns = RTE_MAX(sum->peer_ns, r->peer_ns);
 		sum->bw_peak += r->bw_peak;
 	}
 	sum->cpu.total = end - start;
@@ -881,6 +928,7 @@ ktcp_client(const struct perf_params *p)
 		ls[i].warm = *p;
 		ls[i].warm.iters = perf_warmup_iters(perf_first_size(p));
 		ls[i].warm.duration = 0;
+		ls[i].warm.rate_limit = 0;
 	}
 	for (i = 0; i < n; i++)
 		if (ktcp_connect(&ls[i].k) < 0)
@@ -990,12 +1038,17 @@ ktcp_accept(struct ktcp *ks, unsigned int n)
 	return 0;
 }
 
-/* Serve one size: count what arrives until the end marker, then RESULT. */
+/*
+ * Serve one size: count what arrives until the end marker, then RESULT. The
+ * phase started at t0 (CPU time c0), before BEGIN_ACK went: the client cannot
+ * have started before it.
+ */
 static int
-server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t count)
+server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t count,
+	    uint64_t t0, uint64_t c0)
 {
 	const struct perf_params *p = k->p;
-	uint64_t n = 0, t0, c0, hz = perf_tsc_hz();
+	uint64_t n = 0, t1, hz = perf_tsc_hz();
 	uint8_t req[REQ_LEN], credit[CREDIT_LEN] = { 'C' };
 	uint32_t since = 0;
 	rte_be32_t cnt;
@@ -1009,8 +1062,6 @@ server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t
 
 		return dx_run(&d);
 	}
-	c0 = perf_thread_cpu_ns();
-	t0 = rte_rdtsc();
 	for (;;) {
 		if (p->verb == PERF_VERB_READ) {
 			if (recv_all(k, req, sizeof(req)) < 0)
@@ -1041,7 +1092,9 @@ server_size(struct ktcp *k, uint32_t size, uint32_t window, bool bidir, uint64_t
 	c.bytes = rte_cpu_to_be_64(n * size);
 	c.busy = rte_cpu_to_be_64((uint64_t)((double)(perf_thread_cpu_ns() - c0) * (double)hz /
 					     1e9));
-	c.total = rte_cpu_to_be_64(rte_rdtsc() - t0);
+	t1 = rte_rdtsc();
+	c.total = rte_cpu_to_be_64(t1 - t0);
+	c.total_ns = rte_cpu_to_be_64((uint64_t)((double)(t1 - t0) * 1e9 / (double)hz));
 	return send_all(k, &c, sizeof(c));
 }
 
@@ -1055,7 +1108,7 @@ ktcp_serve(struct ktcp *k, unsigned int *sizes)
 	uint8_t verb, kind;
 	uint16_t type;
 	bool warmup, bidir;
-	uint64_t count;
+	uint64_t count, t0, c0;
 
 	for (;;) {
 		if (recv_all(k, &c, sizeof(c)) < 0)
@@ -1090,8 +1143,10 @@ ktcp_serve(struct ktcp *k, unsigned int *sizes)
 			perf_error("client %s: no buffer of %u bytes", k->peer, size);
 			return -1;
 		}
+		c0 = perf_thread_cpu_ns();
+		t0 = rte_rdtsc();
 		if (send_all(k, &c, sizeof(c)) < 0 ||
-		    server_size(k, size, window, bidir, count) < 0)
+		    server_size(k, size, window, bidir, count, t0, c0) < 0)
 			return -1;
 		if (!warmup)
 			(*sizes)++;

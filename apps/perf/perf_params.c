@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -127,6 +128,11 @@ perf_usage(FILE *out)
 		"  --out_json_file=F   where (default iwarp-perf.json)\n"
 		"  --cpu_util          add CPU columns: busy share of the polling core [%%]\n"
 		"                      and cycles per byte (kernel-tcp: thread CPU time)\n"
+		"  --rate_limit=R      BW tests: the sender posts no faster than R (software\n"
+		"                      pacing, perftest's --rate_limit_type=SW: a message\n"
+		"                      goes once its bytes are earned, bursts of -t at most)\n"
+		"  --rate_units=U      units of --rate_limit: g Gb/sec (default), M MB/sec\n"
+		"                      (2^20 bytes), p messages/sec\n"
 		"beyond perftest:\n"
 		"  --size_min=N --size_max=N  the range of -a\n"
 		"  --timeout=S         bound on every wait for the peer (default %u s;\n"
@@ -208,6 +214,8 @@ bad:
 #define OPT_SIZE_MIN 265
 #define OPT_SIZE_MAX 266
 #define OPT_IP 267
+#define OPT_RATE_LIMIT 268
+#define OPT_RATE_UNITS 269
 
 static const struct option longopts[] = {
 	{ "size", required_argument, NULL, 's' },
@@ -236,6 +244,8 @@ static const struct option longopts[] = {
 	{ "size_min", required_argument, NULL, OPT_SIZE_MIN },
 	{ "size_max", required_argument, NULL, OPT_SIZE_MAX },
 	{ "rdma_cm", no_argument, NULL, 'R' },
+	{ "rate_limit", required_argument, NULL, OPT_RATE_LIMIT },
+	{ "rate_units", required_argument, NULL, OPT_RATE_UNITS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -275,6 +285,7 @@ set_defaults(struct perf_params *p)
 	p->port = DEF_PORT;
 	p->json_file = "iwarp-perf.json";
 	p->timeout_s = DEF_TIMEOUT_S;
+	p->rate_units = PERF_RATE_GBPS;
 }
 
 int
@@ -435,6 +446,33 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 			else
 				p->size_max = (uint32_t)v;
 			break;
+		case OPT_RATE_LIMIT: {
+			char *end;
+			double r;
+
+			errno = 0;
+			r = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' || !isfinite(r) ||
+			    r <= 0) {
+				perf_error("--rate_limit: '%s' is not a positive rate", optarg);
+				return -1;
+			}
+			p->rate_limit = r;
+			break;
+		}
+		case OPT_RATE_UNITS:
+			if (strcmp(optarg, "g") == 0) {
+				p->rate_units = PERF_RATE_GBPS;
+			} else if (strcmp(optarg, "M") == 0) {
+				p->rate_units = PERF_RATE_MBPS;
+			} else if (strcmp(optarg, "p") == 0) {
+				p->rate_units = PERF_RATE_PPS;
+			} else {
+				perf_error("--rate_units: '%s' is not g (Gb/sec), M (MB/sec) or p "
+					   "(messages/sec)", optarg);
+				return -1;
+			}
+			break;
 		case 'h':
 			perf_usage(stdout);
 			exit(0);
@@ -527,6 +565,24 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 				     p->size_max != PERF_ALL_MAX_SIZE)) {
 		perf_error("-R -a: perftest sweeps 2 B .. 8 MiB; --size_min/--size_max do "
 			   "not apply (run -s sizes instead)");
+		return -1;
+	}
+	if (p->cpu_util && p->rdma_cm) {
+		perf_error("--cpu_util: not with -R (perftest's protocol mode does no CPU "
+			   "accounting)");
+		return -1;
+	}
+	if (p->rate_limit > 0 && p->kind != PERF_KIND_BW) {
+		perf_error("--rate_limit: pacing applies to the BW tests (write_bw, read_bw, "
+			   "send_bw)");
+		return -1;
+	}
+	if (p->rate_limit > 0 && p->bidir) {
+		perf_error("--rate_limit: not with -b (one paced direction: run without -b)");
+		return -1;
+	}
+	if (p->rate_limit > 0 && p->rdma_cm) {
+		perf_error("--rate_limit: not with -R (perftest's protocol mode is not paced)");
 		return -1;
 	}
 	if (p->rdma_cm && !have_rx)

@@ -59,6 +59,7 @@ struct perf_ctl {
 	rte_be64_t busy;      /**< RESULT: busy cycles of the peer */
 	rte_be64_t total;     /**< RESULT: all cycles of the peer's phase */
 	rte_be64_t sent;      /**< RESULT (-b): messages the server streamed */
+	rte_be64_t total_ns;  /**< RESULT: `total` in nanoseconds (the peer's clock) */
 } __rte_packed;
 
 static inline void

@@ -48,6 +48,7 @@
 #define RAW_PENDING 1024
 #define RAW_RESP_RING 2048          /* power of two, above the largest -o */
 #define RAW_RETRY_MS 100
+#define RAW_LINGER_MS 2000          /* server, after BYE_ACK: until the link drops */
 
 enum raw_type {
 	RAW_DATA = 1,
@@ -200,15 +201,19 @@ raw_push_ctl(struct raw *r, const struct perf_ctl *c)
 	return raw_push(r, RAW_CTL, 0, c, sizeof(*c));
 }
 
-/* Cut the active data message into frames, as far as room allows. */
+/*
+ * Cut the active data message into frames until the pending queue holds one
+ * TX burst: frames are made only as fast as the PMD takes them, so a frame
+ * goes out while its mbufs are still in the cache.
+ */
 static unsigned int
-raw_gen(struct raw *r, unsigned int max)
+raw_gen(struct raw *r)
 {
 	unsigned int made = 0;
 	struct rte_mbuf *m;
 	uint32_t dlen;
 
-	while (r->tx_active && r->pend_n < RAW_PENDING && made < max) {
+	while (r->tx_active && r->pend_n < RAW_TX_BURST) {
 		dlen = RTE_MIN(r->frag_max, r->size - r->tx_off);
 		if (r->zero_copy)
 			m = raw_frame_zc(r, r->tx_msg, r->tx_off, dlen);
@@ -402,6 +407,7 @@ struct cl {
 	uint16_t want;                /* control type waited for */
 	struct perf_ctl ctl;
 	struct rte_ether_addr from;
+	struct perf_pace pace;        /* --rate_limit */
 	/* -b: the server's stream to us */
 	bool bidir;
 	uint32_t credit_every;
@@ -496,7 +502,7 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 			if (raw_push_ctl(r, out) == 0)
 				last = t0;
 		}
-		work += raw_gen(r, RAW_TX_BURST);
+		work += raw_gen(r);
 		work += raw_flush(r);
 		work += raw_poll(r, cl_ev, c);
 		/* A retried request is bounded in total; an answer by silence. */
@@ -540,26 +546,32 @@ cl_pattern(struct raw *r, struct cl *c)
 {
 	const struct perf_params *p = r->p;
 	uint64_t deadline = rte_rdtsc() + (uint64_t)p->duration * r->hz, t0;
-	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ;
+	bool bw_write = p->kind == PERF_KIND_BW && p->verb != PERF_VERB_READ, paced;
 	unsigned int work, made, k;
 
 	for (;;) {
 		t0 = rte_rdtsc();
 		work = raw_poll(r, cl_ev, c);
+		paced = false;
 		if (bw_write) {
 			/* Fill a TX burst with as many messages as the window allows. */
 			made = 0;
-			while (made < RAW_TX_BURST) {
+			while (r->pend_n < RAW_TX_BURST) {
 				if (!r->tx_active) {
 					if (!cl_can_issue(c, deadline) ||
 					    c->issued - c->credited >= p->tx_depth)
 						break;
+					if (perf_pace_avail(&c->pace, rte_rdtsc(), 1) == 0) {
+						paced = true;
+						break;
+					}
 					if (cl_grow(c, c->issued + 1) < 0)
 						goto nomem;
+					perf_pace_take(&c->pace, 1);
 					c->posted[c->issued] = rte_rdtsc();
 					raw_start_msg(r, (uint32_t)c->issued++);
 				}
-				k = raw_gen(r, RAW_TX_BURST - made);
+				k = raw_gen(r);
 				if (k == 0)
 					break;
 				made += k;
@@ -570,11 +582,16 @@ cl_pattern(struct raw *r, struct cl *c)
 		} else if (p->kind == PERF_KIND_BW) {
 			while (c->issued - c->done < p->out_reads && cl_can_issue(c, deadline) &&
 			       r->pend_n < RAW_PENDING) {
+				if (perf_pace_avail(&c->pace, rte_rdtsc(), 1) == 0) {
+					paced = true;
+					break;
+				}
 				if (cl_grow(c, c->issued + 1) < 0)
 					goto nomem;
 				c->posted[c->issued] = rte_rdtsc();
 				if (raw_push(r, RAW_READ_REQ, (uint32_t)c->issued, NULL, 0) < 0)
 					break;
+				perf_pace_take(&c->pace, 1);
 				c->issued++;
 			}
 			if (!cl_can_issue(c, deadline) && c->done == c->issued)
@@ -599,8 +616,11 @@ cl_pattern(struct raw *r, struct cl *c)
 			if (!c->waiting && !cl_can_issue(c, deadline))
 				break;
 		}
-		work += raw_gen(r, RAW_TX_BURST);
+		work += raw_gen(r);
 		work += raw_flush(r);
+		/* waiting for our own pace is no silence of the server */
+		if (paced)
+			r->last_progress = t0;
 		if (raw_account(r, t0, work) < 0)
 			return cl_stalled(r, c);
 	}
@@ -645,6 +665,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	c->issued = c->done = c->credited = 0;
 	c->waiting = false;
 	r->busy = 0;
+	perf_pace_start(&c->pace, p, size, 1, p->tx_depth);
 	t0 = rte_rdtsc();
 	r->last_progress = t0;
 	if (cl_pattern(r, c) < 0)
@@ -676,6 +697,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	res->peer_cpu.busy = rte_be_to_cpu_64(c->ctl.busy);
 	res->peer_cpu.total = rte_be_to_cpu_64(c->ctl.total);
 	res->peer_bytes = rte_be_to_cpu_64(c->ctl.bytes);
+	res->peer_ns = rte_be_to_cpu_64(c->ctl.total_ns);
 	if (p->kind == PERF_KIND_BW) {
 		/* The RESULT covers what no credit did yet. */
 		for (k = c->credited; p->verb != PERF_VERB_READ && k < c->issued; k++)
@@ -857,6 +879,7 @@ static void
 sv_result(struct raw *r, struct sv *s)
 {
 	struct perf_ctl c;
+	uint64_t total = rte_rdtsc() - s->t_start;
 
 	perf_ctl_init(&c, PERF_MSG_RESULT, s->p, r->size);
 	c.count = rte_cpu_to_be_64(s->received);
@@ -865,13 +888,36 @@ sv_result(struct raw *r, struct sv *s)
 	if (s->p->verb == PERF_VERB_READ)
 		c.count = rte_cpu_to_be_64(s->resp_tail);
 	c.busy = rte_cpu_to_be_64(r->busy);
-	c.total = rte_cpu_to_be_64(rte_rdtsc() - s->t_start);
+	c.total = rte_cpu_to_be_64(total);
+	c.total_ns = rte_cpu_to_be_64((uint64_t)((double)total * 1e9 / (double)r->hz));
 	c.sent = rte_cpu_to_be_64(s->sent);
 	sv_reply(r, s, &c);
 	s->in_test = false;
 	s->result_due = false;
 	if (!s->warmup)
 		s->sizes++;
+}
+
+/*
+ * BYE_ACK is on the wire: stop polling now (net_memif must not lose its peer
+ * while one of them still polls) and let the client see it and close its end
+ * first. Only the link status is read from here on: it goes down when a
+ * net_memif client closes, which ends the wait; a cable's link stays up, so
+ * the wait is bounded (RAW_LINGER_MS). A fixed 200 ms was too short on a
+ * loaded machine: the client, not scheduled in time, met a closed port and
+ * lost the BYE_ACK ("BYE: no answer from the server").
+ */
+static void
+raw_linger(struct raw *r)
+{
+	struct rte_eth_link link;
+	unsigned int ms;
+
+	for (ms = 0; ms < RAW_LINGER_MS; ms += 10) {
+		if (iw_port_link(r->port, &link) == 0 && !link.link_status)
+			return;
+		rte_delay_ms(10);
+	}
 }
 
 static int
@@ -890,13 +936,13 @@ raw_server(struct raw *r)
 			return -1;
 		/* Answer as many queued requests as a TX burst holds. */
 		made = 0;
-		while (made < RAW_TX_BURST) {
+		while (r->pend_n < RAW_TX_BURST) {
 			if (!r->tx_active) {
 				if (s.resp_tail == s.resp_head)
 					break;
 				raw_start_msg(r, s.resp[s.resp_tail++ % RAW_RESP_RING]);
 			}
-			k = raw_gen(r, RAW_TX_BURST - made);
+			k = raw_gen(r);
 			if (k == 0)
 				break;
 			made += k;
@@ -904,13 +950,13 @@ raw_server(struct raw *r)
 		work += made;
 		/* -b: stream our own messages within the client's credits. */
 		made = 0;
-		while (s.in_test && s.bidir && made < RAW_TX_BURST) {
+		while (s.in_test && s.bidir && r->pend_n < RAW_TX_BURST) {
 			if (!r->tx_active) {
 				if (!sv_can_issue(&s))
 					break;
 				raw_start_msg(r, (uint32_t)s.sent++);
 			}
-			k = raw_gen(r, RAW_TX_BURST - made);
+			k = raw_gen(r);
 			if (k == 0)
 				break;
 			made += k;
@@ -937,12 +983,7 @@ raw_server(struct raw *r)
 			return -1;
 		}
 	}
-	/*
-	 * BYE_ACK is on the wire: stop polling now and give the client time to
-	 * see it and close its end first; net_memif must not lose its peer
-	 * while one of them still polls.
-	 */
-	rte_delay_ms(200);
+	raw_linger(r);
 	printf(PERF_PROG ": served %u size(s) of %s on %s\n", s.sizes, r->p->test_name,
 	       r->port->name);
 	return 0;
@@ -975,6 +1016,7 @@ raw_client(struct raw *r)
 	warm = *p;
 	warm.iters = perf_warmup_iters(perf_first_size(p));
 	warm.duration = 0;
+	warm.rate_limit = 0;
 	r->p = c.p = &warm;
 	rc = cl_size(r, &c, perf_first_size(p), &res);
 	r->p = c.p = p;

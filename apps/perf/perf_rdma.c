@@ -30,11 +30,17 @@
  * phase, without a peak (perftest -D). -I: WRITE and SEND data up to that
  * size go inline (copied at post time).
  *
- * CPU: busy = the cycles of poll iterations in which the engine moved an
- * FPDU (its counters), a completion was reaped or work was posted, over all
- * cycles of the pattern (-D: of the measured phase). One CQ takes sends and
- * receives, so an iteration progresses the engine once (rte_iwarp_poll_cq()
- * in inline mode).
+ * CPU: busy = the cycles of poll iterations in which the engine's poll was
+ * busy (its busy_polls counter advanced: it received a frame, a bare TCP ACK
+ * included, or sent, placed, completed or delivered something), a completion
+ * was reaped or work was posted, over all cycles of the pattern (-D: of the
+ * measured phase). One CQ takes sends and receives, so an iteration
+ * progresses the engine once (rte_iwarp_poll_cq() in inline mode, the poll
+ * busy_polls counts).
+ *
+ * --rate_limit (BW): the client posts a list only once its messages are
+ * earned (perf_pace.c), one bucket for all connections; the iterations spent
+ * waiting for it are idle unless the engine had work.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -134,7 +140,7 @@ struct rd {
 	bool ctl_busy;
 	uint64_t hz, timeout;
 	uint64_t busy;
-	uint64_t fpdus;           /* the engine's FPDU counters at the last step */
+	uint64_t busy_polls;      /* the engine's busy polls at the last step */
 	bool disconnected;
 	/* this size, all connections */
 	uint64_t tot_issued, tot_done, tot_received;
@@ -160,6 +166,8 @@ struct rd_bw {
 	uint64_t w_t0, w_t1, w_done0, w_done1, w_busy0, w_busy1;
 	uint64_t t_idle;          /* when all our messages had completed */
 	unsigned int rr;          /* the connection that posts first next time */
+	struct perf_pace pace;    /* --rate_limit: one bucket for every connection */
+	bool paced;               /* this iteration waited for the pace */
 };
 
 static uint8_t *
@@ -221,8 +229,10 @@ rd_complete(struct rd *r, const struct rte_iwarp_wc *wc, uint64_t now)
 /*
  * One poll iteration: rte_iwarp_poll_cq() progresses the engine once (inline
  * mode) and reaps the completions of the one CQ, booked by rd_complete().
- * @return 1 when the iteration did work (a completion, or the engine moved
- *   an FPDU: its counters), 0 when idle, -1 after the error line.
+ * @return 1 when the iteration did work (a completion was reaped, or the
+ *   engine's poll was busy: its busy_polls advanced, which counts any frame
+ *   received, TCP ACKs alone included, and anything sent, placed, completed
+ *   or delivered), 0 when idle, -1 after the error line.
  */
 static int
 rd_step(struct rd *r)
@@ -230,7 +240,7 @@ rd_step(struct rd *r)
 	struct rte_iwarp_wc wc[RD_WC_BURST];
 	struct rte_iwarp_dev_stats st;
 	int n = rte_iwarp_poll_cq(r->cq, RD_WC_BURST, wc);
-	uint64_t fpdus, now;
+	uint64_t now;
 	int i;
 
 	if (n < 0) {
@@ -259,9 +269,8 @@ rd_step(struct rd *r)
 		rd_complete(r, &wc[i], now);
 	}
 	rte_iwarp_dev_stats_get(r->dev, &st);
-	fpdus = st.tx_fpdus + st.rx_fpdus;
-	if (fpdus != r->fpdus) {
-		r->fpdus = fpdus;
+	if (st.busy_polls != r->busy_polls) {
+		r->busy_polls = st.busy_polls;
 		return 1;
 	}
 	return n > 0;
@@ -378,7 +387,11 @@ rd_ctl_recv(struct rd *r, struct rd_slot *out, const char *what)
 	uint64_t end = rte_rdtsc() + r->timeout, k = 0, t0;
 	int w;
 
-	/* a passive side (write_bw, read_bw server) spends its pattern here: count it */
+	/*
+	 * A passive side (write_bw, read_bw server) spends its pattern here:
+	 * count it, and bound the wait by the peer's silence, not by the time
+	 * since it began (a size may run longer than --timeout, paced or -D).
+	 */
 	for (;;) {
 		if (rd_ctl_pending(r)) {
 			r->seq_in = rte_be_to_cpu_64(s->seq);
@@ -393,12 +406,14 @@ rd_ctl_recv(struct rd *r, struct rd_slot *out, const char *what)
 		w = rd_step(r);
 		if (w < 0)
 			return -1;
-		if (w > 0)
+		if (w > 0) {
 			r->busy += rte_rdtsc() - t0;
+			end = rte_rdtsc() + r->timeout;
+		}
 		if ((++k & 1023) == 0 && rd_check_cm(r) < 0)
 			return -1;
 		if (rte_rdtsc() > end) {
-			perf_error("no %s from the peer in %u s", what, r->p->timeout_s);
+			perf_error("no %s from the peer, silent for %u s", what, r->p->timeout_s);
 			return -1;
 		}
 	}
@@ -581,7 +596,7 @@ rd_tx_fill(struct rd *r, struct rd_bw *b, unsigned int ci)
 	struct rd_conn *c = &r->c[ci];
 	struct rte_iwarp_send_wr wrs[RD_MAX_LIST];
 	struct rte_iwarp_sge sg;
-	uint64_t lim = rd_tx_limit(r, b, ci), now, k;
+	uint64_t lim = rd_tx_limit(r, b, ci), now, k, want;
 	unsigned int m;
 	int total = 0;
 
@@ -589,6 +604,13 @@ rd_tx_fill(struct rd *r, struct rd_bw *b, unsigned int ci)
 	sg.lkey = r->mr->lkey;
 	sg.addr = p->verb == PERF_VERB_READ ? (uintptr_t)rd_rbuf(r) : (uintptr_t)rd_sbuf(r);
 	while (c->issued < lim) {
+		/* --rate_limit: a list goes once all its messages are earned */
+		want = RTE_MIN((uint64_t)b->list, lim - c->issued);
+		if (perf_pace_on(&b->pace) &&
+		    perf_pace_avail(&b->pace, rte_rdtsc(), want) < want) {
+			b->paced = true;
+			break;
+		}
 		for (m = 0; c->issued + m < lim && m < b->list; m++) {
 			uint64_t id = c->issued + m;
 			struct rte_iwarp_send_wr *wr = &wrs[m];
@@ -616,6 +638,7 @@ rd_tx_fill(struct rd *r, struct rd_bw *b, unsigned int ci)
 			r->posted[r->tot_issued + k] = now;
 		if (rd_post(r, ci, wrs) != 0)
 			return -1;
+		perf_pace_take(&b->pace, m);
 		r->posts++;
 		r->wrs += m;
 		if (b->inl)
@@ -744,6 +767,7 @@ rd_bw_loop(struct rd *r, struct rd_bw *b, enum rd_until until, uint64_t want)
 		if (w < 0)
 			return -1;
 		rd_bw_clock(r, b, rte_rdtsc());
+		b->paced = false;
 		for (i = 0; i < r->nc; i++) {
 			ci = (b->rr + i) % r->nc;
 			x = b->tx ? rd_tx_fill(r, b, ci) : 0;
@@ -759,6 +783,9 @@ rd_bw_loop(struct rd *r, struct rd_bw *b, enum rd_until until, uint64_t want)
 			b->t_idle = rte_rdtsc();
 		if (rd_until_met(r, b, until, want))
 			return 0;
+		/* waiting for our own pace is no silence of the peer */
+		if (b->paced)
+			last = t0;
 		if (rd_account(r, w, t0, &last) < 0)
 			return -1;
 		if ((++k & 4095) == 0 && rd_check_cm(r) < 0)
@@ -967,6 +994,7 @@ rd_cl_result(struct rd *r, const struct rd_bw *b, uint64_t t1, uint64_t busy,
 	res->peer_cpu.busy = rte_be_to_cpu_64(m->ctl.busy);
 	res->peer_cpu.total = rte_be_to_cpu_64(m->ctl.total);
 	res->peer_bytes = rte_be_to_cpu_64(m->ctl.bytes);
+	res->peer_ns = rte_be_to_cpu_64(m->ctl.total_ns);
 	if (p->kind == PERF_KIND_BW) {
 		/* -b: both directions, each over its own span (perftest sums the two) */
 		own_s = (double)(t_end - t_start) / (double)r->hz;
@@ -1027,6 +1055,8 @@ rd_cl_size(struct rd *r, uint32_t size, bool warm, struct perf_result *res)
 	}
 	r->busy = 0;
 	rd_bw_start(r, &b, p->duration);
+	if (bw && !warm)
+		perf_pace_start(&b.pace, p, size, 1, b.depth);
 	rc = bw ? rd_bw_loop(r, &b, RD_UNTIL_SENT, 0) : rd_lat(r, &b, true);
 	if (rc < 0)
 		return -1;
@@ -1124,10 +1154,11 @@ rd_sv_size(struct rd *r, const struct rd_slot *in)
 		return -1;
 	if (b.rx && rd_rx_prime(r, &b) < 0)
 		return -1;
-	if (rd_ctl_send(r, &m) < 0)
-		return -1;
+	/* the phase starts before BEGIN_ACK leaves: the client cannot start earlier */
 	r->busy = 0;
 	rd_bw_start(r, &b, rte_be_to_cpu_32(in->duration));
+	if (rd_ctl_send(r, &m) < 0)
+		return -1;
 	if (!bw && p->verb != PERF_VERB_READ)
 		rc = rd_lat(r, &b, false);
 	else if (b.tx || b.rx)
@@ -1154,6 +1185,7 @@ rd_sv_size(struct rd *r, const struct rd_slot *in)
 	m.ctl.bytes = rte_cpu_to_be_64((got + r->tot_issued) * size);
 	m.ctl.busy = rte_cpu_to_be_64(r->busy);
 	m.ctl.total = rte_cpu_to_be_64(t1 - b.t0);
+	m.ctl.total_ns = rte_cpu_to_be_64((uint64_t)((double)(t1 - b.t0) * 1e9 / (double)r->hz));
 	m.nb_qps = rte_cpu_to_be_32(r->nc);
 	for (i = 0; i < r->nc; i++)
 		m.qp_count[i] = rte_cpu_to_be_64(r->c[i].received);

@@ -87,6 +87,12 @@ perf_report_banner(const struct perf_params *p, const char *transport_desc)
 	       "kernel's");
 	if (p->duration)
 		printf(" Duration        : %u sec per size\n", p->duration);
+	if (p->rate_limit > 0) {
+		char rate[64];
+
+		printf(" Rate limit      : %s (software pacing)\n",
+		       perf_pace_text(p, rate, sizeof(rate)));
+	}
 	printf(" Role            : %s\n", p->server ? "client" : "server");
 	printf(RESULT_LINE);
 }
@@ -246,6 +252,10 @@ perf_report_line(const struct perf_params *p, const struct perf_result *r)
 	fputc('\n', stdout);
 	fflush(stdout);
 	n = json_work(row, sizeof(row), n, r);
+	/* the peer's own view: its payload bytes over its phase, by its clock */
+	if (n > 0 && (size_t)n < sizeof(row) && p->kind == PERF_KIND_BW && r->peer_ns != 0)
+		n += snprintf(row + n, sizeof(row) - (size_t)n, ", \"peer_bw_Gbps\": %.4f",
+			      (double)r->peer_bytes * 8.0 / (double)r->peer_ns);
 	if (n > 0 && (size_t)n < sizeof(row))
 		snprintf(row + n, sizeof(row) - (size_t)n,
 			 ", \"cpu_busy_pct\": %.2f, \"cycles_per_byte\": %.3f, "
