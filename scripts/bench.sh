@@ -19,8 +19,9 @@
 #         over the bare link.
 #
 # A transport is one run_<name> function and one word in TRANSPORTS.
-# EAL memory: EAL_MEM in the environment (default "--no-huge -m 256"; demo.sh
-# passes what scripts/setup.sh settled on).
+# EAL memory: EAL_MEM in the environment, else what scripts/setup.sh settled
+# on (BUILD_DIR/eal-mem.args: hugepages -> --in-memory, --no-huge -> --no-huge
+# -m 256), else "--no-huge -m 256".
 #
 # Writes docs/bench/bench.csv, docs/bench/*.png and docs/bench/README.md.
 # The tables print as they run, one row per size. Under 3 minutes.
@@ -46,7 +47,14 @@ if [ $QUICK = 1 ]; then
 else
 	N_BW=500; N_LAT=500; REPEAT=2
 fi
-EAL="${EAL_MEM:---no-huge -m 256} --no-pci --no-telemetry --log-level=*:warning"
+if [ -z "${EAL_MEM:-}" ]; then
+	if [ -f "$BUILD/eal-mem.args" ] && [ -z "$(tr -d '[:space:]' <"$BUILD/eal-mem.args")" ]; then
+		EAL_MEM=--in-memory
+	else
+		EAL_MEM="--no-huge -m 256"
+	fi
+fi
+EAL="$EAL_MEM --no-pci --no-telemetry --log-level=*:warning"
 NS_S=iwbench_s
 NS_C=iwbench_c
 
@@ -402,7 +410,7 @@ in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
 
 - CPU: ${MODEL}, ${CORES} cores (a VM)
 - Kernel: ${KERNEL}
-- DPDK: ${DPDK} (Debian package), EAL memory: ${EAL_MEM:---no-huge -m 256}
+- DPDK: ${DPDK} (Debian package), EAL memory: ${EAL_MEM}
 - Date: ${DATE}, commit ${COMMIT}
 - Load average before / after the run: ${LOAD0} / ${LOAD1}. The machine was
   shared with other jobs during this run: expect noise, especially in the
