@@ -69,8 +69,10 @@ if [ -z "${EAL_MEM:-}" ]; then
 	fi
 fi
 EAL="$EAL_MEM --no-pci --no-telemetry --log-level=*:warning"
-NS_S=iwbench_s
-NS_C=iwbench_c
+# Namespaces of this run only: two bench.sh at once (two worktrees, make demo
+# and make bench) would otherwise delete and remake each other's.
+NS_S=iwbench_s$$
+NS_C=iwbench_c$$
 
 # The plots need matplotlib (Debian python3-matplotlib): prefer the system python.
 PY=python3

@@ -579,6 +579,7 @@ def commands_md():
             c = m.group(3).replace(meta["BIN"], meta["BUILD_NAME"] + "/apps/perf/iwarp-perf")
             c = c.replace(work, "$TMPDIR")
             c = re.sub(r"--file-prefix=iwb([sc])\d+", r"--file-prefix=iwb\1", c)
+            c = re.sub(r"netns exec iwbench_([sc])\d+", r"netns exec iwbench_\1", c)
             c = re.sub(r"  +", " ", c)
             groups.setdefault(m.group(1), []).append("%s: %s" % (m.group(2), c))
     parts = []
