@@ -231,7 +231,7 @@ def fmt_num(x, unit):
         return "%d" % x
     if unit == "%":
         return "%.1f" % x
-    return "%.3g" % x if abs(x) < 1 else "%.2f" % x
+    return "%#.3g" % x if abs(x) < 1 else "%.2f" % x
 
 
 def fmt_ratio(x):
@@ -239,7 +239,7 @@ def fmt_ratio(x):
     0.025) must not round onto it."""
     if x is None:
         return "-"
-    return "%.0f" % x if x >= 100 else "%.3g" % x
+    return "%.0f" % x if x >= 100 else "%#.3g" % x
 
 
 def bound_text(g):
