@@ -18,12 +18,22 @@
 #         the same two processes and cores as raw: what the RDMA stack costs
 #         over the bare link.
 #
-# A transport is one run_<name> function and one word in TRANSPORTS.
-# EAL memory: EAL_MEM in the environment (default "--no-huge -m 256"; demo.sh
-# passes what scripts/setup.sh settled on).
+# Then write_bw again at a fixed offered rate (RATE_TEST, iwarp-perf
+# --rate_limit 10 --rate_units g) over each transport, for the busy share of
+# the polling cores at that rate; skipped, and reported as not measured, while
+# this build's iwarp-perf has no --rate_limit.
 #
-# Writes docs/bench/bench.csv, docs/bench/*.png and docs/bench/README.md.
-# The tables print as they run, one row per size. Under 3 minutes.
+# A transport is one cmd_<name> function and one word in TRANSPORTS
+# (BENCH_TRANSPORTS in the environment picks a subset).
+# EAL memory: EAL_MEM in the environment, else what scripts/setup.sh settled
+# on (BUILD_DIR/eal-mem.args: hugepages -> --in-memory, --no-huge -> --no-huge
+# -m 256), else "--no-huge -m 256".
+# BENCH_KEEP=1 keeps the scratch directory (the JSON files of every run).
+#
+# The tables print as they run, one row per size. scripts/bench_report.py
+# then writes docs/bench/bench.csv, targets.csv, *.png and README.md (the
+# targets table: rdma against raw and kernel TCP, target, met / not met) and
+# prints the targets table.
 set -euo pipefail
 
 BUILD=${1:?usage: bench.sh BUILD_DIR [--quick]}
@@ -36,19 +46,33 @@ WORK=$(mktemp -d /tmp/iwarp-bench.XXXXXX)
 TRANSPORTS=${BENCH_TRANSPORTS:-"rdma raw ktcp"}
 # write_bw_bidir is write_bw -b: both ways at once, as the seed paper's second figure.
 TESTS="write_bw write_bw_bidir write_lat read_bw read_lat send_bw send_lat"
+# write_bw at a fixed offered rate (Gbit/s, perftest's --rate_limit semantics).
+RATE_GBPS=10
+RATE_TEST=write_bw_${RATE_GBPS}g
 SIZES="--size_min 64 --size_max 262144"
 # Each sweep runs REPEAT times, interleaved; the tables keep, per size, the
 # best run (highest BW average, lowest median latency): on a shared machine
 # the scheduler takes cores away at random, and the best run is the one it
 # disturbed least.
+# The rate-limited sweep runs more iterations: at 10 Gbit/s, 300 x 64 KiB
+# last 16 ms, too short for a busy share.
 if [ $QUICK = 1 ]; then
-	N_BW=300; N_LAT=300; REPEAT=1
+	N_BW=300; N_LAT=300; N_RATE=3000; REPEAT=1
 else
-	N_BW=500; N_LAT=500; REPEAT=2
+	N_BW=500; N_LAT=500; N_RATE=10000; REPEAT=2
 fi
-EAL="${EAL_MEM:---no-huge -m 256} --no-pci --no-telemetry --log-level=*:warning"
-NS_S=iwbench_s
-NS_C=iwbench_c
+if [ -z "${EAL_MEM:-}" ]; then
+	if [ -f "$BUILD/eal-mem.args" ] && [ -z "$(tr -d '[:space:]' <"$BUILD/eal-mem.args")" ]; then
+		EAL_MEM=--in-memory
+	else
+		EAL_MEM="--no-huge -m 256"
+	fi
+fi
+EAL="$EAL_MEM --no-pci --no-telemetry --log-level=*:warning"
+# Namespaces of this run only: two bench.sh at once (two worktrees, make demo
+# and make bench) would otherwise delete and remake each other's.
+NS_S=iwbench_s$$
+NS_C=iwbench_c$$
 
 # The plots need matplotlib (Debian python3-matplotlib): prefer the system python.
 PY=python3
@@ -63,14 +87,36 @@ mkdir -p "$OUT"
 cleanup() {
 	ip netns del $NS_S 2>/dev/null || true
 	ip netns del $NS_C 2>/dev/null || true
-	rm -rf "$WORK"
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench.sh: kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap cleanup EXIT
 
-iters() { case $1 in *_bw*) echo $N_BW ;; *) echo $N_LAT ;; esac; }
-# The iwarp-perf test and flags of a TESTS entry.
-perf_test() { echo "${1%_bidir}"; }
-perf_flags() { case $1 in *_bidir) echo "-b" ;; *) echo "" ;; esac; }
+# Does this build's iwarp-perf take --rate_limit? (another branch adds it)
+case $("$BIN" --help 2>&1 || true) in
+*--rate_limit*) RATE_STATE=measured ;;
+*) RATE_STATE=absent ;;
+esac
+
+iters() {
+	case $1 in
+	"$RATE_TEST") echo $N_RATE ;;
+	*_bw*) echo $N_BW ;;
+	*) echo $N_LAT ;;
+	esac
+}
+# The iwarp-perf test and flags of a TESTS entry (or RATE_TEST).
+perf_test() { case $1 in "$RATE_TEST") echo write_bw ;; *) echo "${1%_bidir}" ;; esac; }
+perf_flags() {
+	case $1 in
+	*_bidir) echo "-b" ;;
+	"$RATE_TEST") echo "--rate_limit $RATE_GBPS --rate_units g" ;;
+	*) echo "" ;;
+	esac
+}
 # The tests a transport runs (all of them, today).
 tests_of() {
 	local t
@@ -107,17 +153,26 @@ try_pair() {
 	fi
 }
 
-# run_pair NAME SERVER_CMD CLIENT_CMD: try_pair, once more if it fails (a
-# shared machine can starve a busy-polling side past its timeouts); the retry
-# is noted in the README.
+# run_pair NAME SERVER_CMD CLIENT_CMD [FAILED_FILE]: try_pair, once more if it
+# fails (a shared machine can starve a busy-polling side past its timeouts);
+# the retry is noted in the README. Failing twice ends the script, or, given
+# FAILED_FILE, writes the first error line there (the report then says "not
+# measured" and why) and goes on.
 RETRIES=$WORK/retries.txt
 : >"$RETRIES"
 run_pair() {
-	try_pair "$@" && return 0
+	local why
+	try_pair "$1" "$2" "$3" && return 0
 	echo "bench.sh: retrying $1 once" >&2
 	echo "$1" >>"$RETRIES"
 	rm -f "$WORK/memif.sock"
-	try_pair "$@" && return 0
+	try_pair "$1" "$2" "$3" && return 0
+	if [ -n "${4:-}" ]; then
+		why=$(grep -h -m1 'error' "$WORK/$1.err" "$WORK/$1.srv" 2>/dev/null | head -1)
+		echo "failed twice: ${why:-no error line, see its logs}" >"$4"
+		echo "bench.sh: $1 failed twice; reported as not measured" >&2
+		return 0
+	fi
 	echo "bench.sh: error: $1 failed twice" >&2
 	exit 1
 }
@@ -125,30 +180,42 @@ run_pair() {
 CMDS=$WORK/commands.txt
 : >"$CMDS"
 
-run_raw() {
-	local t=$1 rep=$2 sock=$WORK/memif.sock n
-	n=$(iters "$t")
-	rm -f "$sock"
-	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $(perf_test "$t") --raw --timeout 60"
-	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $(perf_test "$t") --raw $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/raw_$t.$rep.json x"
-	if [ "$rep" = 1 ]; then
-		echo "raw $t: server: $srv" >>"$CMDS"
-		echo "raw $t: client: $cli" >>"$CMDS"
-	fi
-	run_pair "raw_${t}_$rep" "$srv" "$cli"
+# cmd_<transport> TEST REP: the server and client commands, in SRV and CLI.
+cmd_raw() {
+	local t=$1 rep=$2 sock=$WORK/memif.sock
+	SRV="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $(perf_test "$t") --raw --timeout 60"
+	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $(perf_test "$t") --raw $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/raw_$t.$rep.json x"
 }
 
-run_rdma() {
-	local t=$1 rep=$2 sock=$WORK/memif.sock n
-	n=$(iters "$t")
-	rm -f "$sock"
-	local srv="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma --timeout 60"
-	local cli="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/rdma_$t.$rep.json 10.77.0.1"
+cmd_rdma() {
+	local t=$1 rep=$2 sock=$WORK/memif.sock
+	SRV="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma --timeout 60"
+	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/rdma_$t.$rep.json 10.77.0.1"
+}
+
+cmd_ktcp() {
+	local t=$1 rep=$2
+	SRV="ip netns exec $NS_S taskset -c 0 $BIN $(perf_test "$t") --kernel-tcp --timeout 60"
+	CLI="ip netns exec $NS_C taskset -c 1 $BIN $(perf_test "$t") --kernel-tcp $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.$rep.json 10.214.0.1"
+}
+
+# run_one TRANSPORT TEST REP: record the commands (first run), run the pair.
+# The rate-limited sweep does not end the script when it fails: its rows say
+# "not measured" and why.
+run_one() {
+	local tr=$1 t=$2 rep=$3 failed=
+	"cmd_$tr" "$t" "$rep"
 	if [ "$rep" = 1 ]; then
-		echo "rdma $t: server: $srv" >>"$CMDS"
-		echo "rdma $t: client: $cli" >>"$CMDS"
+		echo "$tr $t: server: $SRV" >>"$CMDS"
+		echo "$tr $t: client: $CLI" >>"$CMDS"
 	fi
-	run_pair "rdma_${t}_$rep" "$srv" "$cli"
+	[ "$t" = "$RATE_TEST" ] && failed=$WORK/${tr}_$t.$rep.failed
+	rm -f "$WORK/memif.sock"
+	run_pair "${tr}_${t}_$rep" "$SRV" "$CLI" $failed
+	# a failed run's JSON (a client done before its server failed) is not used
+	if [ -n "$failed" ] && [ -s "$failed" ]; then
+		rm -f "$WORK/${tr}_$t.$rep.json"
+	fi
 }
 
 ktcp_setup() {
@@ -168,18 +235,6 @@ ktcp_setup() {
 	ip -n $NS_C link set lo up
 }
 
-run_ktcp() {
-	local t=$1 rep=$2 n
-	n=$(iters "$t")
-	local srv="ip netns exec $NS_S taskset -c 0 $BIN $(perf_test "$t") --kernel-tcp --timeout 60"
-	local cli="ip netns exec $NS_C taskset -c 1 $BIN $(perf_test "$t") --kernel-tcp $(perf_flags "$t") -a $SIZES -n $n --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.$rep.json 10.214.0.1"
-	if [ "$rep" = 1 ]; then
-		echo "ktcp $t: server: $srv" >>"$CMDS"
-		echo "ktcp $t: client: $cli" >>"$CMDS"
-	fi
-	run_pair "ktcp_${t}_$rep" "$srv" "$cli"
-}
-
 START=$(date +%s)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 case " $TRANSPORTS " in *" ktcp "*) ktcp_setup ;; esac
@@ -187,320 +242,53 @@ for rep in $(seq $REPEAT); do
 	for tr in $TRANSPORTS; do
 		for t in $(tests_of "$tr"); do
 			echo "== $tr $t (run $rep of $REPEAT)"
-			"run_$tr" "$t" "$rep"
+			run_one "$tr" "$t" "$rep"
 		done
 	done
+	for tr in $TRANSPORTS; do
+		if [ $RATE_STATE = measured ]; then
+			echo "== $tr $RATE_TEST: write_bw at $RATE_GBPS Gbit/s offered (run $rep of $REPEAT)"
+			run_one "$tr" "$RATE_TEST" "$rep"
+		elif [ "$rep" = 1 ]; then
+			# not run; its commands still go into the README
+			"cmd_$tr" "$RATE_TEST" 1
+			echo "$tr $RATE_TEST: server: $SRV" >>"$CMDS"
+			echo "$tr $RATE_TEST: client: $CLI" >>"$CMDS"
+		fi
+	done
 done
+[ $RATE_STATE = measured ] ||
+	echo "bench.sh: $RATE_TEST not measured: $BIN has no --rate_limit"
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - START ))
 
-MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
-CORES=$(nproc)
-KERNEL=$(uname -r)
-DPDK=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)
-DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-
-"$PY" - "$WORK" "$OUT" "$TRANSPORTS" "$TESTS" "$CMDS" "$REPEAT" <<'EOF'
-import json, os, sys
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-work, out, transports, tests, cmds = sys.argv[1], sys.argv[2], sys.argv[3].split(), \
-    sys.argv[4].split(), sys.argv[5]
-repeat = int(sys.argv[6])
-label = {"raw": "raw L2 (net_memif)", "ktcp": "kernel TCP (veth, MTU 1500)",
-         "rdma": "iWARP (librte_iwarp)"}
-# One colour per transport in every panel and plot (client solid, server dashed).
-colour = {tr: "C%d" % i for i, tr in enumerate(transports)}
-def better(t, a, b):
-    if "_bw" in t:
-        return a if a["bw_avg_Gbps"] >= b["bw_avg_Gbps"] else b
-    return a if a["t_typical_usec"] <= b["t_typical_usec"] else b
-
-rows = {}
-for tr in transports:
-    for t in tests:
-        runs = []
-        if not os.path.exists(os.path.join(work, "%s_%s.1.json" % (tr, t))):
-            continue  # a test this transport does not run
-        for rep in range(1, repeat + 1):
-            with open(os.path.join(work, "%s_%s.%d.json" % (tr, t, rep))) as f:
-                runs.append(json.load(f)["results"])
-        best = runs[0]
-        for other in runs[1:]:
-            best = [better(t, a, b) for a, b in zip(best, other)]
-        rows[(tr, t)] = best
-
-cols = ["transport", "test", "bytes", "iterations", "bw_peak_gbps", "bw_avg_gbps",
-        "msg_rate_mpps", "t_min_usec", "t_typical_usec", "t_avg_usec", "t_99_usec",
-        "t_99_9_usec", "client_cpu_busy_pct", "client_cycles_per_byte",
-        "server_cpu_busy_pct", "server_cycles_per_byte"]
-with open(os.path.join(out, "bench.csv"), "w") as f:
-    f.write(",".join(cols) + "\n")
-    for (tr, t), rs in rows.items():
-        for r in rs:
-            v = [tr, t, r["bytes"], r["iterations"],
-                 r.get("bw_peak_Gbps", ""),
-                 r.get("bw_avg_Gbps", ""), r.get("msg_rate_Mpps", ""),
-                 r.get("t_min_usec", ""), r.get("t_typical_usec", ""),
-                 r.get("t_avg_usec", ""), r.get("t_99_usec", ""), r.get("t_99_9_usec", ""),
-                 r["cpu_busy_pct"], r["cycles_per_byte"], r["peer_cpu_busy_pct"],
-                 r["peer_cycles_per_byte"]]
-            f.write(",".join(("%.4f" % x) if isinstance(x, float) else str(x) for x in v)
-                    + "\n")
-
-def xs(rs):
-    return [r["bytes"] for r in rs]
-
-def size_label(b):
-    return "%d" % b if b < 1024 else "%dK" % (b // 1024)
-
-# Throughput and %CPU against I/O size, as the seed paper's figures.
-for bw in [t for t in tests if "_bw" in t]:
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
-    for tr in [x for x in transports if (x, bw) in rows]:
-        rs = rows[(tr, bw)]
-        ax1.plot(xs(rs), [r["bw_avg_Gbps"] for r in rs], marker="o", color=colour[tr],
-                 label=label.get(tr, tr))
-        ax2.plot(xs(rs), [r["cpu_busy_pct"] for r in rs], marker="o", color=colour[tr],
-                 label=label.get(tr, tr) + ", client")
-        ax2.plot(xs(rs), [r["peer_cpu_busy_pct"] for r in rs], marker="x", linestyle="--",
-                 color=colour[tr], label=label.get(tr, tr) + ", server")
-    ax1.set_ylabel("Throughput (Gbit/s)")
-    ax1.set_title("%s: throughput%s and CPU against I/O size"
-                  % (bw, " (both directions summed)" if "bidir" in bw else ""))
-    ax1.grid(True, which="both", alpha=0.3)
-    ax1.legend()
-    ax2.set_ylabel("%CPU (busy share of the core)")
-    ax2.set_xlabel("I/O size (bytes)")
-    ax2.set_xscale("log", base=2)
-    ax2.set_ylim(0, 105)
-    ax2.grid(True, which="both", alpha=0.3)
-    ax2.legend(fontsize=7)
-    ticks = xs(rows[[(x, bw) for x in transports if (x, bw) in rows][0]])
-    ax2.set_xticks(ticks)
-    ax2.set_xticklabels([size_label(b) for b in ticks])
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "%s_throughput_cpu.png" % bw), dpi=110)
-    plt.close(fig)
-
-fig, ax = plt.subplots(figsize=(8, 5))
-for tr in transports:
-    for verb, style in (("write", "-"), ("read", "--"), ("send", ":")):
-        rs = rows[(tr, verb + "_lat")]
-        ax.plot(xs(rs), [r["t_typical_usec"] for r in rs], marker="o", linestyle=style,
-                color=colour[tr], label="%s %s_lat" % (label.get(tr, tr), verb))
-ax.set_xscale("log", base=2)
-ax.set_yscale("log")
-ax.set_xlabel("I/O size (bytes)")
-ax.set_ylabel("t_typical (usec): half round trip; read: whole")
-ax.set_title("Latency against I/O size")
-ax.grid(True, which="both", alpha=0.3)
-ax.legend(fontsize=7)
-ticks = xs(rows[(transports[0], "write_lat")])
-ax.set_xticks(ticks)
-ax.set_xticklabels([size_label(b) for b in ticks])
-fig.tight_layout()
-fig.savefig(os.path.join(out, "latency.png"), dpi=110)
-plt.close(fig)
-
-# Tables for the README: each transport against the baselines of the same run.
-def bw_table(t):
-    trs = [tr for tr in transports if (tr, t) in rows]
-    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in trs}
-    hdr = "| bytes | " + " | ".join("%s Gbit/s avg / peak | %s CPU%% client/server | %s cyc/B"
-                                   % (tr, tr, tr) for tr in trs) + " |"
-    if "raw" in trs and "rdma" in trs:
-        hdr += " rdma / raw (avg) |"
-    if "raw" in trs and "ktcp" in trs:
-        hdr += " ktcp / raw (avg) |"
-    lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
-    for b in sorted(rs[trs[0]]):
-        cells = []
-        for tr in trs:
-            r = rs[tr][b]
-            cells += ["%.2f / %.2f" % (r["bw_avg_Gbps"], r.get("bw_peak_Gbps", 0)),
-                      "%.0f / %.0f" % (r["cpu_busy_pct"], r["peer_cpu_busy_pct"]),
-                      "%.2f" % r["cycles_per_byte"]]
-        line = "| %d | " % b + " | ".join(cells) + " |"
-        if "raw" in trs and "rdma" in trs:
-            line += " %.2f |" % (rs["rdma"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
-        if "raw" in trs and "ktcp" in trs:
-            line += " %.2f |" % (rs["ktcp"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
-        lines.append(line)
-    return "\n".join(lines)
-
-def lat_table(t):
-    rs = {tr: {r["bytes"]: r for r in rows[(tr, t)]} for tr in transports}
-    hdr = "| bytes | " + " | ".join("%s t_typical | %s 99%%" % (tr, tr)
-                                   for tr in transports) + " |"
-    if "raw" in transports and "rdma" in transports:
-        hdr += " rdma / raw |"
-    if "raw" in transports and "ktcp" in transports:
-        hdr += " ktcp / raw |"
-    lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
-    for b in sorted(rs[transports[0]]):
-        cells = []
-        for tr in transports:
-            r = rs[tr][b]
-            cells += ["%.2f" % r["t_typical_usec"], "%.2f" % r["t_99_usec"]]
-        line = "| %d | " % b + " | ".join(cells) + " |"
-        if "raw" in transports and "rdma" in transports:
-            line += " %.1f |" % (rs["rdma"][b]["t_typical_usec"] /
-                                 rs["raw"][b]["t_typical_usec"])
-        if "raw" in transports and "ktcp" in transports:
-            line += " %.1f |" % (rs["ktcp"][b]["t_typical_usec"] /
-                                 rs["raw"][b]["t_typical_usec"])
-        lines.append(line)
-    return "\n".join(lines)
-
-with open(os.path.join(work, "tables.md"), "w") as f:
-    for t in tests:
-        f.write("\n### %s\n\n" % t)
-        f.write((bw_table(t) if "_bw" in t else lat_table(t)) + "\n")
-EOF
-
-"$PY" - "$OUT/bench.csv" >"$WORK/summary.txt" <<'EOF'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-name = {"rdma": "iWARP RDMA", "raw": "raw", "ktcp": "kernel TCP"}
-trs = [t for t in ("rdma", "raw", "ktcp") if any(r["transport"] == t for r in rows)]
-def get(tr, t, b, k):
-    for r in rows:
-        if r["transport"] == tr and r["test"] == t and int(r["bytes"]) == b:
-            return float(r[k])
-    return None
-for t in ("write_lat", "read_lat", "send_lat"):
-    for b in (64, 65536):
-        print("- %s %d B: %s (t_typical usec, %s)" % (t, b, ", ".join(
-            "%s %.2f" % (name[tr], get(tr, t, b, "t_typical_usec")) for tr in trs),
-            "whole round trip" if t == "read_lat" else "half round trip"))
-for t in ("write_bw", "read_bw", "send_bw"):
-    for b in (64, 65536, 262144):
-        print("- %s %d B: %s" % (t, b, "; ".join(
-            "%s %.2f Gbit/s (peak %.2f) at %.0f%% CPU, %.2f cycles/B"
-            % (name[tr], get(tr, t, b, "bw_avg_gbps"), get(tr, t, b, "bw_peak_gbps"),
-               get(tr, t, b, "client_cpu_busy_pct"), get(tr, t, b, "client_cycles_per_byte"))
-            for tr in trs)))
-EOF
-
+BUILD_NAME=$(basename "$BUILD")
 {
-cat <<EOF
-# Benchmarks
-
-iWARP RDMA over librte_iwarp (user-space TCP, MPA, DDP, RDMAP on DPDK)
-against its two baselines, in the same run, on the same machine: the bare
-link it runs on (raw L2 frames over the same net_memif pair) and the Linux
-kernel's TCP over a veth pair. Transports: ${TRANSPORTS}.
-
-Produced by \`make bench\` (\`scripts/bench.sh $(basename "$BUILD")$([ $QUICK = 1 ] && echo " --quick")\`)
-in ${ELAPSED} s. Raw data: [bench.csv](bench.csv).
-
-## Machine
-
-- CPU: ${MODEL}, ${CORES} cores (a VM)
-- Kernel: ${KERNEL}
-- DPDK: ${DPDK} (Debian package), EAL memory: ${EAL_MEM:---no-huge -m 256}
-- Date: ${DATE}, commit ${COMMIT}
-- Load average before / after the run: ${LOAD0} / ${LOAD1}. The machine was
-  shared with other jobs during this run: expect noise, especially in the
-  latency tails and the averages of the fast sizes.
-
-## Method
-
-- \`iwarp-perf\` (apps/perf) runs perftest's write_bw, write_lat, read_bw,
-  read_lat, send_bw and send_lat with perftest's flags and tables, client and
-  server as two processes, server pinned to core 0, client to core 1.
-- Sizes 64 B to 256 KiB in powers of two (\`-a --size_min 64 --size_max 262144\`),
-  ${N_BW} iterations per size for bandwidth, ${N_LAT} for latency.
-- Every sweep ran ${REPEAT} time(s), interleaved; per size the tables and
-  plots keep the best run (highest BW average, lowest median latency), the
-  one the other jobs on this shared machine disturbed least.
-- **raw**: bare L2 frames (ethertype 0x88B5, 16-byte header, at most 1500
-  bytes of Ethernet payload) over \`net_memif\` between the two processes: the
-  floor of the link. A message of N bytes is N bytes of payload in
-  ceil(N / 1484) frames; the sender sends from its buffer without a copy (a
-  header mbuf chained to an external-buffer mbuf, as the RDMA TX path), the
-  receiver copies once into its buffer (net_memif itself copies through its
-  shared rings on both sides). BW: at most -t 128 messages beyond the receiver's
-  last credit (one every 64 messages). write and send are the same pattern
-  here (there is no remote memory without RDMA); read is a request answered
-  by an N-byte message, -o 16 requests in flight.
-- **rdma**: \`iwarp-perf --rdma\`: librte_iwarp (one inline-mode engine per
-  process, polled by the test's thread) on the same net_memif pair, cores and
-  1500-byte MTU as raw (net_memif with bsize=16384 so that a frame fits one
-  buffer); server 10.77.0.1, client 10.77.0.2, MPA v2 with CRC32c.
-  Patterns as perftest: write_lat a ping-pong of WRITEs polling the last
-  byte, send_lat a SEND/RECV ping-pong, read_lat one READ round trip; BW:
-  -t 128 WRs in flight (read: the ORD, 16), signalled every 64; send_bw is
-  credited by the receiver's posted receives (at most -r 64). A WRITE or
-  SEND completes when TCP has it acknowledged, a READ when its response is
-  placed. Its %CPU counts the poll iterations in which the engine moved an
-  FPDU, a completion was reaped or work was posted (TCP ACK processing alone
-  counts as idle).
-- **kernel TCP**: blocking sockets with TCP_NODELAY, one send() per message,
-  between two network namespaces joined by a veth pair with MTU 1500 (not
-  loopback: its 64 KiB MTU would skip the per-packet work of a 1500-byte
-  link). Same patterns and the same credits as raw, so a message "completes"
-  when the receiver has it in both.
-- **write_bw_bidir** is \`write_bw -b\`: client and server each stream the
-  same number of messages to the other at once; BW and MsgRate sum both
-  directions (as perftest -b). Kernel TCP runs it on one thread per side
-  with a non-blocking socket and poll(); rdma runs the server's WRITEs and
-  the client's on each side's one engine, each direction over its own span.
-- Bandwidth: perftest's BW average (bytes over the time from the first post to
-  the receiver's final report) in Gbit/s (10^9 bit/s); latency: t_typical is
-  the median, half the round trip (read: the whole round trip, as perftest).
-- %CPU: raw and rdma: the busy share of the polling core, cycles of poll iterations
-  that moved something over all cycles (rte_rdtsc); kernel TCP: the thread's
-  CPU time (user + system) over wall time; softirq work the kernel does in the
-  thread's context counts, work done in ksoftirqd or on the other core does
-  not. A poll iteration the scheduler interrupts counts whole, so on a loaded
-  machine the raw busy share includes time the core ran something else.
-  Cycles/byte: those busy cycles over payload bytes. "client/server":
-  the sender and the receiver for write/send, the requester and the responder
-  for read.
-
-## Commands
-
-\`\`\`
-$(sed -e "s|$BIN|$(basename "$BUILD")/apps/perf/iwarp-perf|g" -e "s|$WORK|\$TMPDIR|g" -e "s|-file-prefix=iwb\([sc]\)$$|-file-prefix=iwb\1|g" "$CMDS")
-\`\`\`
-
-## Summary
-
-Runs that failed once and were repeated: $( [ -s "$RETRIES" ] && tr '\n' ' ' <"$RETRIES" || echo none).
-
-$(cat "$WORK/summary.txt")
-
-The raw link is two busy-polling processes: whenever the scheduler runs
-another job on one of the two cores, the other side waits, so on a shared
-machine the raw averages swing with the load while its peaks (the best run
-of consecutive messages) show what the link does while both run. Kernel TCP
-sleeps while it waits and is woken first, so the load hurts it less.
-
-## Plots
-
-- ![write_bw](write_bw_throughput_cpu.png)
-- ![write_bw both ways](write_bw_bidir_throughput_cpu.png)
-- ![read_bw](read_bw_throughput_cpu.png)
-- ![send_bw](send_bw_throughput_cpu.png)
-- ![latency](latency.png)
-
-## Numbers
-
-Bandwidth in Gbit/s (perftest's BW average / BW peak: the peak is the best
-run of consecutive messages and suffers least when the scheduler takes a core
-away), %CPU of the client / server core, client cycles per byte; latency in
-usec (median and 99th percentile). \$TMPDIR in the commands is the script's
-scratch directory.
-$(cat "$WORK/tables.md")
-EOF
-} >"$OUT/README.md"
+	echo "TRANSPORTS=$TRANSPORTS"
+	echo "TESTS=$TESTS"
+	echo "REPEAT=$REPEAT"
+	echo "QUICK=$QUICK"
+	echo "N_BW=$N_BW"
+	echo "N_LAT=$N_LAT"
+	echo "N_RATE=$N_RATE"
+	echo "RATE_TEST=$RATE_TEST"
+	echo "RATE_GBPS=$RATE_GBPS"
+	echo "RATE_STATE=$RATE_STATE"
+	echo "BIN=$BIN"
+	echo "BUILD_NAME=$BUILD_NAME"
+	echo "EAL_MEM=$EAL_MEM"
+	echo "ELAPSED=$ELAPSED"
+	echo "LOAD0=$LOAD0"
+	echo "LOAD1=$LOAD1"
+	echo "MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+	echo "CORES=$(nproc)"
+	echo "KERNEL=$(uname -r)"
+	echo "DPDK=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)"
+	echo "DATE=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+} >"$WORK/meta.txt"
 
 echo
-echo "bench.sh: ${ELAPSED} s; wrote $OUT/bench.csv, $OUT/*.png, $OUT/README.md"
-echo "summary:"
-cat "$WORK/summary.txt"
+echo "bench.sh: ${ELAPSED} s of sweeps; writing $OUT/README.md, bench.csv, targets.csv, *.png"
+echo
+"$PY" "$ROOT/scripts/bench_report.py" "$WORK" "$OUT"
