@@ -150,23 +150,25 @@ iw_crc32c_lanes3(struct iw_crc32c *c, void *dst, const void *src, size_t len)
 		b = 0;
 		e = 0;
 		if (d != NULL) {
-			for (i = 0; i < LANE; i += 8) {
-				uint64_t x = load64(p + i), y = load64(p + LANE + i);
-				uint64_t z = load64(p + 2 * LANE + i);
-
-				memcpy(d + i, &x, 8);
-				memcpy(d + LANE + i, &y, 8);
-				memcpy(d + 2 * LANE + i, &z, 8);
-				a = (uint32_t)_mm_crc32_u64(a, x);
-				b = (uint32_t)_mm_crc32_u64(b, y);
-				e = (uint32_t)_mm_crc32_u64(e, z);
-			}
-			d += 3 * LANE;
-		} else {
-			for (i = 0; i < LANE; i += 8) {
+			/* 16 bytes of each lane a round: the copy in 16-byte moves */
+			memcpy(d, p, 3 * LANE);
+			for (i = 0; i < LANE; i += 16) {
 				a = CRC8B(a, p + i);
 				b = CRC8B(b, p + LANE + i);
 				e = CRC8B(e, p + 2 * LANE + i);
+				a = CRC8B(a, p + i + 8);
+				b = CRC8B(b, p + LANE + i + 8);
+				e = CRC8B(e, p + 2 * LANE + i + 8);
+			}
+			d += 3 * LANE;
+		} else {
+			for (i = 0; i < LANE; i += 16) {
+				a = CRC8B(a, p + i);
+				b = CRC8B(b, p + LANE + i);
+				e = CRC8B(e, p + 2 * LANE + i);
+				a = CRC8B(a, p + i + 8);
+				b = CRC8B(b, p + LANE + i + 8);
+				e = CRC8B(e, p + 2 * LANE + i + 8);
 			}
 		}
 		c->v = apply((const uint32_t (*)[256])z2l, a) ^
