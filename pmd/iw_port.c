@@ -3,14 +3,18 @@
  * Port layer: open, configure, negotiate offloads, close.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_interrupts.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
@@ -438,25 +442,216 @@ wire_release(struct iw_wire *w, uint8_t end, struct rte_mempool **pools)
 	rte_free(w);
 }
 
+struct stop_close {
+	uint16_t port_id;
+	int stop_rc;
+	int close_rc;
+};
+
+static void
+stop_close(struct stop_close *sc)
+{
+	sc->stop_rc = rte_eth_dev_stop(sc->port_id);
+	sc->close_rc = rte_eth_dev_close(sc->port_id);
+}
+
+/*
+ * Does the PMD handle its control channel in the EAL interrupt thread?
+ * net_memif does (memif_socket.c, DPDK 22.11): when the peer goes,
+ * memif_intr_handler() runs memif_disconnect() there, which marks the link
+ * down first and then, outside any lock, closes the queues' event fds and
+ * frees the shared-memory regions (memif_free_regions()). A stop on another
+ * thread in the meantime frees the same regions again, and the close then
+ * frees the queues and private data that handler is still using.
+ */
+static bool
+ctl_in_intr_thread(uint16_t port_id)
+{
+	struct rte_eth_dev_info di;
+
+	return rte_eth_dev_info_get(port_id, &di) == 0 && di.driver_name != NULL &&
+	       strcmp(di.driver_name, "net_memif") == 0;
+}
+
+/*
+ * Stop and close in the interrupt thread: an interrupt source of the port
+ * layer (an eventfd), registered on first use and never unregistered. Not an
+ * EAL alarm: once the alarm handler is registered, rte_eal_cleanup()
+ * unregisters it, which makes the interrupt thread rebuild its wait list
+ * while rte_eal_cleanup() unmaps the memory of the sources still registered
+ * (net_memif never unregisters its server's listener): iwarp-perf servers
+ * crashed in rte_intr_fd_get() at exit.
+ *
+ * The job runs in two steps. First the stop and close. A net_memif stop that
+ * unregisters its control channel has the interrupt thread rebuild its wait
+ * list after this callback; so the callback then moves its eventfd to a new
+ * file (dup2: the wait list in use loses it) and forces a rebuild itself (a
+ * source registered and unregistered). Only that rebuild puts the eventfd
+ * back, so the second step, which ends the job, runs after every rebuild the
+ * first one caused: nothing of the port is left for the interrupt thread, and
+ * rte_eal_cleanup() may follow at once.
+ */
+struct intr_job {
+	struct stop_close *sc;
+	int step;
+	uint32_t done;
+};
+
+static pthread_mutex_t intr_job_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rte_intr_handle *intr_job_ih;
+static struct intr_job *intr_job_cur;
+static bool intr_job_broken;
+
+static void
+intr_nop(void *arg __rte_unused)
+{
+}
+
+/*
+ * Have the interrupt thread rebuild its wait list once this callback returns:
+ * registering a source wakes it up for that (called in that thread).
+ * @return 0, or a negative errno: no rebuild is coming.
+ */
+static int
+intr_force_rebuild(void)
+{
+	struct rte_intr_handle *ih = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rc = -ENOMEM;
+
+	if (ih != NULL && fd >= 0 && rte_intr_fd_set(ih, fd) == 0 &&
+	    rte_intr_type_set(ih, RTE_INTR_HANDLE_EXT) == 0)
+		rc = rte_intr_callback_register(ih, intr_nop, NULL);
+	/* never active, so removed at once (a source left in EAL keeps its fd) */
+	if (rc == 0 && rte_intr_callback_unregister(ih, intr_nop, NULL) < 0)
+		return 0;
+	if (fd >= 0)
+		close(fd);
+	rte_intr_instance_free(ih);
+	return rc;
+}
+
+static void
+intr_job_run(void *arg __rte_unused)
+{
+	struct intr_job *job = __atomic_load_n(&intr_job_cur, __ATOMIC_ACQUIRE);
+	int fd = rte_intr_fd_get(intr_job_ih), nfd;
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		IW_PORT_LOG(DEBUG, "interrupt job eventfd: %s", strerror(errno));
+	if (job == NULL || __atomic_load_n(&job->done, __ATOMIC_RELAXED))
+		return;
+	if (job->step == 0) {
+		stop_close(job->sc);
+		job->step = 1;
+		nfd = eventfd(1, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (nfd >= 0 && dup2(nfd, fd) == fd) {
+			close(nfd);
+			if (intr_force_rebuild() == 0)
+				return;
+			/* the eventfd is in no wait list until some rebuild */
+			intr_job_broken = true;
+			IW_PORT_LOG(WARNING, "interrupt job: no wait-list rebuild; later "
+				    "closes stop in their own thread");
+		} else {
+			IW_PORT_LOG(WARNING, "interrupt job: new eventfd: %s", strerror(errno));
+			if (nfd >= 0)
+				close(nfd);
+		}
+	}
+	__atomic_store_n(&job->done, 1, __ATOMIC_RELEASE);
+}
+
+static int
+intr_job_setup(void)
+{
+	int fd, rc;
+
+	if (intr_job_ih != NULL)
+		return 0;
+	intr_job_ih = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (intr_job_ih == NULL)
+		return -ENOMEM;
+	fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	rc = fd < 0 ? -errno : 0;
+	if (rc == 0 && (rte_intr_fd_set(intr_job_ih, fd) != 0 ||
+			rte_intr_type_set(intr_job_ih, RTE_INTR_HANDLE_EXT) != 0))
+		rc = -EINVAL;
+	if (rc == 0)
+		rc = rte_intr_callback_register(intr_job_ih, intr_job_run, NULL);
+	if (rc != 0) {
+		if (fd >= 0)
+			close(fd);
+		rte_intr_instance_free(intr_job_ih);
+		intr_job_ih = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Stop and close the ethdev: for a PMD of ctl_in_intr_thread() in the
+ * interrupt thread, after whatever handler of the PMD runs there now and
+ * before any later one; the caller waits.
+ */
+static void
+port_stop_close(struct iw_port *port, struct stop_close *sc)
+{
+	struct intr_job job = { .sc = sc };
+	uint64_t one = 1, note;
+	int rc;
+
+	sc->port_id = port->port_id;
+	if (!ctl_in_intr_thread(port->port_id) || rte_thread_is_intr()) {
+		stop_close(sc);
+		return;
+	}
+	pthread_mutex_lock(&intr_job_lock);
+	rc = intr_job_broken ? -ENOTSUP : intr_job_setup();
+	if (rc == 0) {
+		__atomic_store_n(&intr_job_cur, &job, __ATOMIC_RELEASE);
+		if (write(rte_intr_fd_get(intr_job_ih), &one, sizeof(one)) < 0)
+			rc = -errno;
+	}
+	if (rc != 0) {
+		__atomic_store_n(&intr_job_cur, NULL, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&intr_job_lock);
+		IW_PORT_LOG(WARNING, "%s: stop in the interrupt thread: %s; stopping here",
+			    port->name, rte_strerror(-rc));
+		stop_close(sc);
+		return;
+	}
+	note = rte_get_timer_cycles() + rte_get_timer_hz();
+	while (!__atomic_load_n(&job.done, __ATOMIC_ACQUIRE)) {
+		rte_delay_us_sleep(100);
+		if (note != 0 && rte_get_timer_cycles() > note) {
+			IW_PORT_LOG(WARNING, "%s: waiting for the interrupt thread to stop it",
+				    port->name);
+			note = 0;
+		}
+	}
+	__atomic_store_n(&intr_job_cur, NULL, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&intr_job_lock);
+}
+
 void
 iw_port_close(struct iw_port *port)
 {
+	struct stop_close sc = { 0 };
 	uint16_t q;
 	int rc;
 
 	if (port == NULL)
 		return;
 	(void)iw_port_quiesce(port);
-	rc = rte_eth_dev_stop(port->port_id);
-	if (rc != 0)
-		IW_PORT_LOG(WARNING, "%s: stop: %s", port->name, rte_strerror(-rc));
+	port_stop_close(port, &sc);
+	if (sc.stop_rc != 0)
+		IW_PORT_LOG(WARNING, "%s: stop: %s", port->name, rte_strerror(-sc.stop_rc));
+	if (sc.close_rc != 0)
+		IW_PORT_LOG(WARNING, "%s: close: %s", port->name, rte_strerror(-sc.close_rc));
 	for (q = 0; q < port->nb_queues; q++) {
 		iw_impair_free(port->q[q].impair);
 		port->q[q].impair = NULL;
 	}
-	rc = rte_eth_dev_close(port->port_id);
-	if (rc != 0)
-		IW_PORT_LOG(WARNING, "%s: close: %s", port->name, rte_strerror(-rc));
 	if (port->owned && port->dev != NULL) {
 		rc = rte_dev_remove(port->dev);
 		if (rc != 0)

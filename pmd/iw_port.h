@@ -148,7 +148,11 @@ struct iw_port *iw_port_open(const struct iw_port_conf *conf);
  * Stop and close a port: sets the quiesce flag, waits (bounded,
  * IW_PORT_QUIESCE_MS) until every queue that another thread has polled has
  * parked, then stops the device, frees what is queued in the impairment stage,
- * closes it and removes the device if iw_port_open() plugged it.
+ * closes it and removes the device if iw_port_open() plugged it. A net_memif
+ * port is stopped and closed in the EAL interrupt thread (through an interrupt
+ * source of the port layer, registered on first use and kept; the call waits),
+ * where net_memif handles its control channel and its peer's disconnection: a
+ * stop beside that handler frees the shared regions twice.
  *
  * The poller protocol that makes this safe while other lcores still poll:
  * @code

@@ -518,28 +518,6 @@ engine_start(struct iwt_mside *s)
 }
 
 /*
- * The client closes its port first; the server closes once its net_memif has
- * seen the client go (link down): a server that closes while its interrupt
- * thread still handles the client's disconnection can crash in net_memif.
- */
-static void
-server_wait_client_gone(struct iwt_mside *s)
-{
-	uint64_t end = deadline(5000);
-	struct rte_eth_link link;
-	struct mmsg m;
-
-	while (s->peer_state != PEER_GONE && rte_get_timer_cycles() < end)
-		ctl_take(s, &m, 10);
-	do {
-		if (iw_port_link(s->port, &link) == 0 && link.link_status == RTE_ETH_LINK_DOWN)
-			return;
-		rte_delay_us_sleep(1000);
-	} while (rte_get_timer_cycles() < end);
-	IWT_LOG("server: the link stays up after the client closed");
-}
-
-/*
  * Tell the peer how this side ended, keep the engine going until the peer
  * has ended too (its last segments need our ACKs), stop polling, and wait
  * until the peer no longer polls either before the port goes.
@@ -582,8 +560,14 @@ side_finish(struct iwt_mside *s, int *rc, unsigned int pool_full)
 	}
 	rte_iwarp_dev_close(s->dev);
 	s->dev = NULL;
-	if (s->port != NULL && s->role == IWT_M_SERVER)
-		server_wait_client_gone(s);
+	/*
+	 * Both sides close now, in either order or at once: iw_port_close() stops
+	 * and closes a net_memif port in the EAL interrupt thread, so it never
+	 * runs beside net_memif's own handling of the peer's disconnection there
+	 * (memif_disconnect() marks the link down first and frees the shared
+	 * regions after: waiting for the link to go down did not tell that it had
+	 * finished).
+	 */
 	if (s->port != NULL) {
 		avail = rte_mempool_avail_count(iw_port_pool(s->port, 0));
 		if (avail != pool_full && *rc == IWT_PASS) {

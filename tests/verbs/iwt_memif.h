@@ -15,9 +15,11 @@
  *
  * Teardown: both sides say done, stop their engine, quiesce their port
  * (iw_port_quiesce: net_memif crashes if its peer goes while it polls), say
- * so, and only then close: the client first, the server once its link is
- * down. A side that fails sends ABORT: the other stops waiting at once and
- * fails too, naming the side that failed first.
+ * so, and only then close, each as soon as it has the other's word (in either
+ * order: iw_port_close() stops a net_memif port in the EAL interrupt thread,
+ * where net_memif handles the peer's disconnection). A side that fails sends
+ * ABORT: the other stops waiting at once and fails too, naming the side that
+ * failed first.
  *
  * Each side is its own process: a scenario keeps its state in file-scope
  * variables. Once the service-mode engine runs, control calls go through
