@@ -187,9 +187,19 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 int
 rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_dev_stats *st)
 {
+	struct iw_net_stats ns;
+	struct iw_tcp_stats ts;
+
 	if (dev == NULL || st == NULL)
 		return -EINVAL;
 	*st = dev->st;
+	iw_net_stats_get(dev->net, &ns);
+	iw_tcp_stats_get(dev->tcp, &ts);
+	st->rx_frames = ns.rx_pkts;
+	st->tx_frames = ns.tx_pkts;
+	st->tx_segs = ts.tx_segs;
+	st->tx_data_segs = ts.tx_data_segs;
+	st->tx_rexmit = ts.tx_rexmit;
 	return 0;
 }
 

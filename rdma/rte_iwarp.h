@@ -232,6 +232,11 @@ struct rte_iwarp_dev_stats {
 	uint64_t cm_timeouts;     /**< MPA exchanges timed out */
 	uint64_t polls;           /**< rte_iwarp_dev_poll() calls (also through poll_cq) */
 	uint64_t busy_polls;      /**< of which did work (returned > 0) */
+	uint64_t rx_frames;       /**< frames the engine received from its port queue */
+	uint64_t tx_frames;       /**< frames it handed to the port (data and ACKs) */
+	uint64_t tx_segs;         /**< TCP segments it sent (data, ACKs, control) */
+	uint64_t tx_data_segs;    /**< of which carried data */
+	uint64_t tx_rexmit;       /**< TCP segments retransmitted */
 };
 
 /** Read the counters. @return 0, -EINVAL. */

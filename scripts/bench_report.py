@@ -118,7 +118,8 @@ def size_label(b):
 cols = ["transport", "test", "bytes", "iterations", "bw_peak_gbps", "bw_avg_gbps",
         "msg_rate_mpps", "t_min_usec", "t_typical_usec", "t_avg_usec", "t_99_usec",
         "t_99_9_usec", "client_cpu_busy_pct", "client_cycles_per_byte",
-        "server_cpu_busy_pct", "server_cycles_per_byte"]
+        "server_cpu_busy_pct", "server_cycles_per_byte",
+        "client_tx_fpdus", "client_tx_data_frames", "client_rx_frames"]
 with open(os.path.join(out, "bench.csv"), "w") as f:
     f.write(",".join(cols) + "\n")
     for (tr, t), rs in rows.items():
@@ -129,7 +130,8 @@ with open(os.path.join(out, "bench.csv"), "w") as f:
                  r.get("t_min_usec", ""), r.get("t_typical_usec", ""),
                  r.get("t_avg_usec", ""), r.get("t_99_usec", ""), r.get("t_99_9_usec", ""),
                  r["cpu_busy_pct"], r["cycles_per_byte"], r["peer_cpu_busy_pct"],
-                 r["peer_cycles_per_byte"]]
+                 r["peer_cycles_per_byte"], r.get("tx_fpdus", ""),
+                 r.get("tx_data_frames", ""), r.get("rx_frames", "")]
             f.write(",".join(("%.4f" % x) if isinstance(x, float) else str(x) for x in v)
                     + "\n")
 
@@ -479,6 +481,11 @@ def bw_table(t):
         hdr += " rdma / raw (avg) |"
     if "raw" in trs and "ktcp" in trs:
         hdr += " ktcp / raw (avg) |"
+    # how the RDMA messages went out: FPDUs per data frame, the frames the
+    # client received (ACKs: the server sends no data in these patterns) per message
+    engine = "rdma" in trs and all("tx_fpdus" in r for r in rs["rdma"].values())
+    if engine:
+        hdr += " rdma FPDUs per data frame | rdma ACK frames per message |"
     lines = [hdr, "|" + "---|" * (hdr.count("|") - 1)]
     for b in sorted(rs[trs[0]]):
         cells = []
@@ -492,6 +499,10 @@ def bw_table(t):
             line += " %.2f |" % (rs["rdma"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
         if "raw" in trs and "ktcp" in trs:
             line += " %.2f |" % (rs["ktcp"][b]["bw_avg_Gbps"] / rs["raw"][b]["bw_avg_Gbps"])
+        if engine:
+            r = rs["rdma"][b]
+            line += " %.1f | %.3f |" % (r["tx_fpdus"] / max(r["tx_data_frames"], 1),
+                                        r["rx_frames"] / max(r["iterations"], 1))
         lines.append(line)
     return "\n".join(lines)
 

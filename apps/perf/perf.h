@@ -173,6 +173,13 @@ struct perf_result {
 	uint64_t posts;           /**< post calls of the pattern */
 	uint64_t wrs;             /**< work requests they carried */
 	uint64_t inline_wrs;      /**< of which inline (-I) */
+	/* rdma: this side's engine over the pattern (JSON only) */
+	bool engine;              /**< the counters below are set */
+	uint64_t tx_fpdus;        /**< FPDUs sent */
+	uint64_t tx_data_frames;  /**< TCP segments with data sent */
+	uint64_t tx_frames;       /**< frames sent (data, ACKs, control) */
+	uint64_t rx_frames;       /**< frames received */
+	uint64_t tx_rexmit;       /**< TCP retransmissions */
 };
 
 /** Compute perftest's peak from per-message post and completion times. */

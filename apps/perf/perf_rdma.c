@@ -145,6 +145,7 @@ struct rd {
 	/* this size, all connections */
 	uint64_t tot_issued, tot_done, tot_received;
 	uint64_t posts, wrs, inline_wrs;
+	struct rte_iwarp_dev_stats st0; /* the engine's counters when the size began */
 	uint64_t *posted, *completed, *samples; /* stamps by message, in post/completion order */
 	uint64_t cap, nb_samples;
 	bool stamp;               /* record the stamps (the peak of a -n run) */
@@ -505,6 +506,7 @@ rd_reset(struct rd *r)
 	r->tot_issued = r->tot_done = r->tot_received = 0;
 	r->posts = r->wrs = r->inline_wrs = 0;
 	r->nb_samples = 0;
+	rte_iwarp_dev_stats_get(r->dev, &r->st0);
 }
 
 /* ---- the patterns ---- */
@@ -967,6 +969,7 @@ rd_cl_result(struct rd *r, const struct rd_bw *b, uint64_t t1, uint64_t busy,
 {
 	const struct perf_params *p = r->p;
 	uint64_t msgs, t_start = b->t0, t_end = t1, peer_msgs = 0, peer_ns = 0;
+	struct rte_iwarp_dev_stats st;
 	double own_s, rate_peer = 0;
 	unsigned int i;
 
@@ -1016,6 +1019,14 @@ rd_cl_result(struct rd *r, const struct rd_bw *b, uint64_t t1, uint64_t busy,
 	res->posts = r->posts;
 	res->wrs = r->wrs;
 	res->inline_wrs = r->inline_wrs;
+	if (rte_iwarp_dev_stats_get(r->dev, &st) == 0) {
+		res->engine = true;
+		res->tx_fpdus = st.tx_fpdus - r->st0.tx_fpdus;
+		res->tx_data_frames = st.tx_data_segs - r->st0.tx_data_segs;
+		res->tx_frames = st.tx_frames - r->st0.tx_frames;
+		res->rx_frames = st.rx_frames - r->st0.rx_frames;
+		res->tx_rexmit = st.tx_rexmit - r->st0.tx_rexmit;
+	}
 }
 
 static int

@@ -203,6 +203,12 @@ json_work(char *row, size_t len, int n, const struct perf_result *r)
 		n += snprintf(row + n, len - (size_t)n, ", \"posts\": %" PRIu64 ", \"wrs\": %"
 			      PRIu64 ", \"inline_wrs\": %" PRIu64, r->posts, r->wrs,
 			      r->inline_wrs);
+	if (r->engine && (size_t)n < len)
+		n += snprintf(row + n, len - (size_t)n, ", \"tx_fpdus\": %" PRIu64
+			      ", \"tx_data_frames\": %" PRIu64 ", \"tx_frames\": %" PRIu64
+			      ", \"rx_frames\": %" PRIu64 ", \"tx_rexmit\": %" PRIu64,
+			      r->tx_fpdus, r->tx_data_frames, r->tx_frames, r->rx_frames,
+			      r->tx_rexmit);
 	for (i = 0; i < r->nb_qps && (size_t)n < len; i++)
 		n += snprintf(row + n, len - (size_t)n, "%s%" PRIu64 "%s",
 			      i == 0 ? ", \"qp_messages\": [" : ", ", r->qp_msgs[i],

@@ -153,6 +153,7 @@ struct iw_tcp_stats {
 	uint64_t rx_rst;           /**< RSTs that reset a connection */
 	uint64_t challenge_acks;   /**< RFC 5961 challenge ACKs sent */
 	uint64_t tx_segs;          /**< segments sent */
+	uint64_t tx_data_segs;     /**< of which carried data (the rest: ACKs, SYN, FIN, RST) */
 	uint64_t tx_rexmit;        /**< segments retransmitted */
 	uint64_t tx_rst;
 	uint64_t tx_nombuf;        /**< output deferred: mbuf pool empty */

@@ -204,9 +204,12 @@ tcp_xmit(struct iw_tcp_stream *s, uint32_t seq, uint32_t len, uint8_t flags)
 	if (unlikely(m == NULL))
 		return -ENOBUFS;
 	memcpy(th + 1, opt, optlen);
-	if (len > 0 && sndq_slice(s, m, seq, len) != 0) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
+	if (len > 0) {
+		if (sndq_slice(s, m, seq, len) != 0) {
+			rte_pktmbuf_free(m);
+			return -ENOBUFS;
+		}
+		tcp->st.tx_data_segs++;
 	}
 	if (s->state != IW_TCP_SYN_SENT)
 		flags |= RTE_TCP_ACK_FLAG;
