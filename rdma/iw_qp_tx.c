@@ -239,8 +239,9 @@ send_msg(struct rte_iwarp_qp *qp, struct iw_hdr *tmpl, uint32_t total, const str
  * Framed straight behind the records TCP has queued and not yet sent: header
  * written in place, payload copied and run through the CRC in one pass.
  * key: the sink STag (tagged) or the STag to invalidate; to: the sink's TO.
- * @return 0 when queued, 1 when the general path must do it (too large,
- *   zero copy, markers, or no record to append to: it starts one).
+ * When nothing can take it in place, it starts a record of its own (an mbuf).
+ * @return 0 when queued, -EAGAIN (no room or mbuf), another negative errno, or
+ *   1 when the general path must do it (larger than one FPDU, markers).
  */
 static int
 tx_small(struct rte_iwarp_qp *qp, struct iw_swqe *w, uint8_t op, uint32_t key, uint64_t to)
@@ -249,14 +250,25 @@ tx_small(struct rte_iwarp_qp *qp, struct iw_swqe *w, uint8_t op, uint32_t key, u
 	uint32_t ulpdu = oi->hdr_len + w->total, pad = iw_mpa_pad(ulpdu);
 	uint32_t wire = iw_mpa_fpdu_len(ulpdu), n, i;
 	const struct iw_lsge *sg;
+	struct rte_mbuf *m = NULL;
 	struct iw_crc32c c;
 	uint8_t *p;
+	int rc;
 
 	if (wire > qp->tx_limit || qp->tx.markers_on)
 		return 1;
 	p = iw_tcp_send_tail(qp->s, wire);
-	if (p == NULL)
-		return 1;
+	if (p == NULL) {
+		/* nothing to append to: this FPDU starts a record (and a segment) */
+		if (iw_tcp_send_space(qp->s) < wire)
+			return -EAGAIN;
+		m = rte_pktmbuf_alloc(qp->dev->pool);
+		if (unlikely(m == NULL)) {
+			qp->dev->st.tx_nombuf++;
+			return -EAGAIN;
+		}
+		p = rte_pktmbuf_mtod(m, uint8_t *);
+	}
 	p[0] = (uint8_t)(ulpdu >> 8);
 	p[1] = (uint8_t)ulpdu;
 	if (oi->ddp_ctrl & IW_DDP_F_TAGGED)
@@ -288,7 +300,17 @@ tx_small(struct rte_iwarp_qp *qp, struct iw_swqe *w, uint8_t op, uint32_t key, u
 	if (qp->tx.crc_on && pad > 0)
 		iw_crc32c_update(&c, p + n, pad);
 	iw_mpa_crc_put(p + n + pad, qp->tx.crc_on ? iw_crc32c_final(&c) : 0);
-	iw_tcp_send_commit(qp->s, wire);
+	if (m == NULL) {
+		iw_tcp_send_commit(qp->s, wire);
+	} else {
+		m->data_len = (uint16_t)wire;
+		m->pkt_len = wire;
+		rc = iw_tcp_send(qp->s, m, IW_TCP_SEND_RECORD);
+		if (unlikely(rc < 0)) {
+			rte_pktmbuf_free(m);
+			return (rc == -EAGAIN || rc == -ENOBUFS) ? -EAGAIN : rc;
+		}
+	}
 	qp->tx.pos += wire;
 	qp->dev->st.tx_fpdus++;
 	return 0;
