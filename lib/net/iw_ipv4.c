@@ -56,7 +56,7 @@ iw_ipv4_input(struct iw_net *net, struct rte_mbuf *m)
 	if ((net->hw_off & IW_OFF_RX_CKSUM) && ck == RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
 		/* checked by the port */
 	} else if (unlikely(((net->hw_off & IW_OFF_RX_CKSUM) && ck == RTE_MBUF_F_RX_IP_CKSUM_BAD) ||
-			    rte_raw_cksum(ip, hlen) != 0xffff)) {
+			    iw_raw_cksum(ip, hlen) != 0xffff)) {
 		net->st.rx_ip_bad_cksum++;
 		goto drop;
 	}
@@ -113,10 +113,10 @@ l4_cksum(struct iw_net *net, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint8_
 	}
 	if (tx_flags & IW_NET_TX_TSO) {
 		*ol |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IP_CKSUM;
-		ck = rte_ipv4_phdr_cksum(ip, *ol);
+		ck = iw_ipv4_phdr_cksum(ip, *ol);
 	} else if (proto == IPPROTO_TCP && (net->hw_off & IW_OFF_TCP_CKSUM)) {
 		*ol |= RTE_MBUF_F_TX_TCP_CKSUM;
-		ck = rte_ipv4_phdr_cksum(ip, *ol);
+		ck = iw_ipv4_phdr_cksum(ip, *ol);
 	} else {
 		memset(field, 0, sizeof(ck));
 		ck = iw_ipv4_udptcp_cksum_mbuf(m, ip, off);
@@ -195,7 +195,7 @@ iw_net_output(struct iw_net *net, struct rte_mbuf *m, rte_be32_t dst, uint8_t pr
 		}
 	}
 	if (!(ol & RTE_MBUF_F_TX_IP_CKSUM))
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = iw_ipv4_cksum(ip);
 	m->ol_flags = ol;
 	if (unlikely(nh == RTE_BE32(RTE_IPV4_BROADCAST))) {
 		memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));

@@ -325,10 +325,10 @@ gso_seg_cksum(struct iw_net *net, struct rte_mbuf *m, uint16_t l3_len)
 	if (net->hw_off & IW_OFF_IPV4_CKSUM)
 		ol |= RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = iw_ipv4_cksum(ip);
 	if (net->hw_off & IW_OFF_TCP_CKSUM) {
 		ol |= RTE_MBUF_F_TX_TCP_CKSUM;
-		ck = rte_ipv4_phdr_cksum(ip, ol);
+		ck = iw_ipv4_phdr_cksum(ip, ol);
 	} else {
 		memset(field, 0, sizeof(ck));
 		ck = iw_ipv4_udptcp_cksum_mbuf(m, ip, l4);

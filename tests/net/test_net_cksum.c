@@ -174,5 +174,21 @@ IWT_CASE(net_cksum_fast_sum_equals_dpdk)
 				   "fill %u align %u len 64 KiB", fill, align);
 		}
 	}
+	/* the IPv4 header and pseudo-header sums: random headers, with and without TSO */
+	for (len = 0; len < 20000; len++) {
+		struct rte_ipv4_hdr ip;
+		unsigned int k;
+
+		for (k = 0; k < sizeof(ip); k++)
+			((uint8_t *)&ip)[k] = (uint8_t)rnd(256);
+		ip.version_ihl = RTE_IPV4_VHL_DEF;
+		ip.total_length = rte_cpu_to_be_16((uint16_t)(20 + rnd(65000)));
+		IWT_ASSERT(iw_ipv4_cksum(&ip) == rte_ipv4_cksum(&ip), "header %u", len);
+		IWT_ASSERT(iw_ipv4_phdr_cksum(&ip, 0) == rte_ipv4_phdr_cksum(&ip, 0),
+			   "pseudo-header %u", len);
+		IWT_ASSERT(iw_ipv4_phdr_cksum(&ip, RTE_MBUF_F_TX_TCP_SEG) ==
+			   rte_ipv4_phdr_cksum(&ip, RTE_MBUF_F_TX_TCP_SEG), "TSO pseudo-header %u",
+			   len);
+	}
 	return IWT_PASS;
 }
