@@ -89,9 +89,14 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		err = rte_errno;
 		goto fail;
 	}
-	if (dev->mode == RTE_IWARP_MODE_SERVICE && iw_svc_init(dev) < 0) {
-		err = rte_errno;
-		goto fail;
+	if (dev->mode == RTE_IWARP_MODE_SERVICE) {
+		err = iw_svc_init(dev);
+		if (err == 0)
+			err = iw_net_set_rx_hook(dev->net, iw_svc_rx_hook, dev);
+		if (err < 0) {
+			err = -err;
+			goto fail;
+		}
 	}
 	dev->pool = iw_net_pool(dev->net);
 	dev->mbuf_room = rte_pktmbuf_data_room_size(dev->pool) - RTE_PKTMBUF_HEADROOM;
@@ -128,6 +133,8 @@ rte_iwarp_dev_close(struct rte_iwarp_dev *dev)
 
 	if (dev == NULL)
 		return;
+	/* what is left in the channels is not run (their QPs and SRQs go now) */
+	iw_net_set_rx_hook(dev->net, NULL, NULL);
 	iw_cm_dev_close(dev);
 	for (i = 0; i < dev->max_qps; i++)
 		if (dev->qps[i] != NULL)

@@ -9,7 +9,10 @@
  * QP or SRQ may be moved to another one (rte_iwarp_qp_set_channel()). Control
  * calls reach the engine through a multi-producer call ring
  * (rte_iwarp_dev_call()); before it runs a call the engine drains every
- * channel, so a call sees every post its caller made before it.
+ * channel, so a call sees every post its caller made before it. The engine
+ * drains the channels at the start of each poll and again after each receive
+ * burst that brought frames, before it processes them (iw_svc_rx_hook()): a
+ * frame the peer sent after a post returned finds that post in its queue.
  *
  * Queue room is accounted on the application side: what it posted, plus
  * what was posted directly (before the engine first polled, or on the engine
@@ -220,6 +223,22 @@ drain_channels(struct rte_iwarp_dev *dev)
 	for (i = 0; i < dev->nb_svc_chans; i++)
 		work += drain_channel(dev->svc_chans[i]);
 	return work;
+}
+
+/*
+ * The receive hook (lib/net runs it after each receive burst that brought
+ * frames, before it processes them): the posts already in the channels go to
+ * their queues first. The drain at the start of the poll is not enough: an
+ * application thread may post after it, then tell its peer to send, and the
+ * SEND may reach the port before this poll takes its burst; its receive
+ * would still be in a channel when the SEND is placed ("no buffer"). Every
+ * frame the engine processes was taken from the port by a burst followed by
+ * this drain, so a post made before the peer sent is in its queue in time.
+ */
+int
+iw_svc_rx_hook(void *ctx)
+{
+	return drain_channels(ctx);
 }
 
 int

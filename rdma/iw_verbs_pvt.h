@@ -358,6 +358,7 @@ struct rte_iwarp_dev {
 int iw_svc_init(struct rte_iwarp_dev *dev);
 void iw_svc_fini(struct rte_iwarp_dev *dev);
 int iw_svc_poll(struct rte_iwarp_dev *dev);
+int iw_svc_rx_hook(void *dev);
 bool iw_svc_app_side(const struct rte_iwarp_dev *dev);
 int iw_svc_post_send(struct rte_iwarp_qp *qp, struct rte_iwarp_send_wr *wr,
 		     struct rte_iwarp_send_wr **bad_wr);

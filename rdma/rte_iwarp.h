@@ -64,6 +64,13 @@
  * - threads that are not EAL lcores may post and poll (the engine is told
  *   apart by its lcore id), and the threads may share cores with the engine:
  *   nothing spins waiting for another thread, except rte_iwarp_dev_call().
+ * A post that returned 0 is in its queue before the engine processes any
+ * frame it takes from the port afterwards (the engine drains every channel
+ * after each receive burst, before it processes the burst): a receive posted
+ * before the peer was told to send is there when the SEND arrives. A local
+ * operation of the send queue (REG_MR, BIND_MW, LOCAL_INV) takes effect when
+ * the send queue reaches it, in either mode: its completion, or a message
+ * posted behind it on the same QP, tells the peer that it has.
  * Every other call (objects, CM, queries, channels) runs on the engine: make
  * it through rte_iwarp_dev_call(), or directly before the engine first
  * polls. Before it runs a call the engine drains every channel, so a call

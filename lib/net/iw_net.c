@@ -197,6 +197,18 @@ iw_net_unregister_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx)
 	return -ENOENT;
 }
 
+int
+iw_net_set_rx_hook(struct iw_net *net, iw_net_rx_hook_t fn, void *ctx)
+{
+	if (net == NULL)
+		return -EINVAL;
+	if (fn != NULL && net->rx_hook != NULL)
+		return -EEXIST;
+	net->rx_hook = fn;
+	net->rx_hook_ctx = fn != NULL ? ctx : NULL;
+	return 0;
+}
+
 static inline void
 eth_input(struct iw_net *net, struct rte_mbuf *m)
 {
@@ -251,9 +263,12 @@ iw_net_poll(struct iw_net *net)
 	unsigned int i;
 
 	n = iw_port_rx(net->port, net->queue, pkts, IW_NET_RX_BURST);
-	if (n != 0)
-		iw_net_input(net, pkts, n);
 	work = n;
+	if (n != 0) {
+		if (net->rx_hook != NULL)
+			work += net->rx_hook(net->rx_hook_ctx);
+		iw_net_input(net, pkts, n);
+	}
 	now = iw_net_now();
 	for (i = 0; i < net->nb_hooks; i++)
 		work += net->hooks[i].fn(net->hooks[i].ctx, now);

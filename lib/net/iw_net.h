@@ -108,6 +108,17 @@ typedef void (*iw_net_proto_input_t)(void *ctx, struct rte_mbuf *m,
 typedef int (*iw_net_poll_hook_t)(void *ctx, uint64_t now_tsc);
 
 /**
+ * Receive hook: called by iw_net_poll() after a receive burst that brought
+ * frames, before the first of them is processed. An upper layer that other
+ * threads feed through queues of its own takes those in here: whatever they
+ * queued before the frames were taken from the port is then in place when the
+ * frames are processed (whatever a peer sent in answer to it cannot come
+ * earlier). Returns the amount of work it did, which iw_net_poll() adds to its
+ * return value.
+ */
+typedef int (*iw_net_rx_hook_t)(void *ctx);
+
+/**
  * Create a stack instance on one queue of an open port.
  * @return the instance, or NULL with rte_errno: EINVAL (no address, bad mask,
  *   queue out of range), ENOMEM.
@@ -138,8 +149,15 @@ int iw_net_register_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx);
 int iw_net_unregister_hook(struct iw_net *net, iw_net_poll_hook_t fn, void *ctx);
 
 /**
- * One iteration: receive a burst, process it, run the hooks and timers
- * (ARP retries and ageing), flush what was queued for transmission.
+ * Set the receive hook (one per instance), or remove it (fn NULL).
+ * @return 0, -EINVAL (NULL instance), -EEXIST (another one is set).
+ */
+int iw_net_set_rx_hook(struct iw_net *net, iw_net_rx_hook_t fn, void *ctx);
+
+/**
+ * One iteration: receive a burst, run the receive hook (when the burst brought
+ * frames), process the burst, run the poll hooks and timers (ARP retries and
+ * ageing), flush what was queued for transmission.
  * @return the number of packets received and sent plus hook work (0 when idle).
  */
 int iw_net_poll(struct iw_net *net);

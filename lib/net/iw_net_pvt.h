@@ -94,6 +94,8 @@ struct iw_net {
 	uint64_t echo_replies;
 	struct iw_net_proto proto[256];
 	struct iw_net_hook hooks[IW_NET_MAX_HOOKS];
+	iw_net_rx_hook_t rx_hook; /* after a receive burst, before its input */
+	void *rx_hook_ctx;
 	struct rte_gso_ctx gso;   /* software TSO; indirect_pool NULL: none */
 
 	/* ARP cache and timers */

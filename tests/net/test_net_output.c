@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The upper-layer interface of lib/net: protocol handlers and poll hooks
- * (register, refuse duplicates, unregister), what a handler is given (L4 at
+ * The upper-layer interface of lib/net: protocol handlers, poll hooks and the
+ * receive hook (register, refuse duplicates, unregister; the receive hook runs
+ * after a burst with frames, before its input), what a handler is given (L4 at
  * data offset, l2/l3 lengths, padding trimmed), and iw_net_output()'s L4
  * checksums in software over single mbufs and chains, and its refusals.
  */
@@ -66,6 +67,23 @@ sink_input(void *ctx, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	}
 	s->bad += !ok;
 	rte_pktmbuf_free(m);
+}
+
+/* The receive hook: what the sink had been given when each burst's hook ran. */
+struct rx_rec {
+	const struct sink *sk;
+	unsigned int calls;
+	unsigned int delivered_max; /* the most packets the sink held at a call */
+};
+
+static int
+rx_hook_rec(void *ctx)
+{
+	struct rx_rec *r = ctx;
+
+	r->calls++;
+	r->delivered_max = RTE_MAX(r->delivered_max, r->sk->pkts);
+	return 1;
 }
 
 static int
@@ -153,6 +171,7 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 	struct iw_net_conf ca = { .ip = RTE_BE32(RTE_IPV4(10, 6, 0, 1)) };
 	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 6, 0, 2)) };
 	struct sink sk = { 0 };
+	struct rx_rec rx = { .sk = &sk };
 	unsigned int calls[5] = { 0 }, i;
 	struct iwt_net_pair p;
 	struct iw_net_stats s;
@@ -182,12 +201,21 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 	for (i = 0; i < 4; i++)
 		(void)iw_net_unregister_hook(a, hook_work, &calls[i]);
 
+	/* The receive hook: one per instance, after a burst with frames, before its input. */
+	IWT_ASSERT_EQ(iw_net_set_rx_hook(b, rx_hook_rec, &rx), 0, "rx hook");
+	IWT_ASSERT_EQ(iw_net_set_rx_hook(b, rx_hook_rec, &rx), -EEXIST, "a second rx hook");
+
 	/* Software L4 checksums (net_ring offers none), single mbufs and chains. */
 	IWT_ASSERT_EQ(iw_net_output(a, udp(a, 3, 1), cb.ip, IPPROTO_UDP, IW_NET_TX_L4_CKSUM), 0,
 		      "udp, short (ARP first)");
 	iwt_net_poll_both(&p, 20);
 	IWT_ASSERT(sk.pkts == 1 && sk.last_len == 8 + 3 && sk.last_proto == IPPROTO_UDP,
 		   "udp delivered: %u pkts, len %u", sk.pkts, sk.last_len);
+	IWT_ASSERT(rx.calls >= 1 && rx.delivered_max == 0,
+		   "rx hook before the input of its burst (%u calls, %u delivered at a call)",
+		   rx.calls, rx.delivered_max);
+	IWT_ASSERT_EQ(iw_net_set_rx_hook(b, NULL, NULL), 0, "rx hook removed");
+	i = rx.calls;
 	IWT_ASSERT_EQ(iw_net_output(a, udp(a, 1000, 3), cb.ip, IPPROTO_UDP, IW_NET_TX_L4_CKSUM),
 		      0, "udp, 3 segments");
 	IWT_ASSERT_EQ(iw_net_output(a, tcp(a, 1400, 1), cb.ip, IPPROTO_TCP, IW_NET_TX_L4_CKSUM),
@@ -196,6 +224,7 @@ IWT_CASE(net_proto_hooks_and_l4_cksum)
 		      0, "tcp, full MSS in 4 segments");
 	iwt_net_poll_both(&p, 20);
 	IWT_ASSERT_EQ(sk.pkts, 4, "all delivered");
+	IWT_ASSERT_EQ(rx.calls, i, "no rx hook once removed");
 	IWT_ASSERT_EQ(sk.bad, 0, "lengths, offsets and checksums right");
 
 	/* Refusals: too long without TSO, TSO not granted, no headroom. */

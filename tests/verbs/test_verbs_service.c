@@ -13,9 +13,13 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 
 #include "iwt.h"
 #include "iwt_verbs.h"
@@ -619,5 +623,206 @@ IWT_CASE(verbs_ring_service_mode_posts_before_engine_starts)
 	k = iwt_vpair_close(&p);
 	free(x.a);
 	free(x.b);
+	return rc != IWT_PASS ? rc : k;
+}
+
+/*
+ * A receive whose post returned before the peer sent is there when the SEND
+ * arrives, even in a poll whose drain of the channels came before the post:
+ * device B's engine (the worker lcore) is held inside its receive burst (an
+ * ethdev RX callback on its port, after rte_iwarp_dev_poll() drained the
+ * channels); meanwhile this thread posts the receive (B's own RQ, then B's
+ * SRQ) and makes device A, whose engine it is, send the SEND; the callback
+ * then hands the frames A sent to that very burst. A SEND found with its
+ * receive still in the channel is refused with a DDP "no buffer" TERMINATE
+ * (how verbs_memif_service_mode_srq failed under load).
+ */
+#define MP_LEN 3000     /* three FPDUs: the message spans several segments */
+#define MP_WAIT_MS 5000
+
+struct mid_poll {
+	struct iwt_vpair *p;
+	struct rte_ring *wire;     /* A -> B: what B's port receives */
+	struct rte_iwarp_qp *qa[2], *qb[2]; /* pair 0: B's own RQ; pair 1: B's SRQ */
+	struct rte_iwarp_srq *srq;
+	struct rte_iwarp_mr *ma, *mb;
+	uint8_t *a, *b;
+	uint32_t armed;            /* B's next receive burst waits */
+	uint32_t held;             /* B's engine waits in its receive burst */
+	uint32_t sent;             /* the receive is posted and A has sent: go on */
+	bool launched;             /* B's engine runs on the worker */
+};
+
+static volatile int mp_stop;
+static volatile int mp_polled;
+
+static int
+mp_engine(void *arg)
+{
+	struct iwt_vpair *p = arg;
+
+	while (!mp_stop) {
+		rte_iwarp_dev_poll(p->dev[1]);
+		mp_polled = 1;
+	}
+	return 0;
+}
+
+static uint64_t
+mp_deadline(void)
+{
+	return rte_get_timer_cycles() + rte_get_timer_hz() * MP_WAIT_MS / 1000;
+}
+
+/* B's RX callback: in B's receive burst, so after the poll's drain of the channels. */
+static uint16_t
+mp_rx(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb, uint16_t max,
+      void *arg)
+{
+	struct mid_poll *m = arg;
+	uint64_t end = mp_deadline();
+
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	if (!__atomic_load_n(&m->armed, __ATOMIC_ACQUIRE))
+		return nb;
+	__atomic_store_n(&m->armed, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->held, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&m->sent, __ATOMIC_ACQUIRE) && rte_get_timer_cycles() < end)
+		rte_pause();
+	/* what A sent meanwhile comes in this burst (B's engine is the ring's consumer) */
+	return nb + (uint16_t)rte_ring_dequeue_burst(m->wire, (void **)&pkts[nb], max - nb,
+						     NULL);
+}
+
+static int
+mp_stats(void *arg)
+{
+	struct mid_poll *m = arg;
+	struct rte_iwarp_dev_stats st;
+
+	if (rte_iwarp_dev_stats_get(m->p->dev[1], &st) < 0)
+		return -EINVAL;
+	return (int)st.tx_terminate;
+}
+
+/* One SEND of pair k into a receive posted while B's engine is held mid-poll. */
+static int
+mp_round(struct mid_poll *m, int k)
+{
+	struct rte_iwarp_sge rs = { (uintptr_t)m->b + (size_t)k * MP_LEN, MP_LEN, m->mb->lkey };
+	struct rte_iwarp_recv_wr rw = { .wr_id = 100 + k, .sg_list = &rs, .num_sge = 1 }, *rbad;
+	struct rte_iwarp_sge ss = { (uintptr_t)m->a + (size_t)k * MP_LEN, MP_LEN, m->ma->lkey };
+	struct rte_iwarp_send_wr sw = { .wr_id = 200 + k, .sg_list = &ss, .num_sge = 1,
+		.opcode = RTE_IWARP_WR_SEND, .send_flags = RTE_IWARP_SEND_SIGNALED };
+	struct iwt_vpair *p = m->p;
+	struct rte_iwarp_wc wc;
+	unsigned int before;
+	uint64_t end = mp_deadline();
+	int got = 0;
+
+	iwt_vfill(m->a + (size_t)k * MP_LEN, MP_LEN, 700 + k);
+	__atomic_store_n(&m->sent, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->held, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&m->armed, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&m->held, __ATOMIC_ACQUIRE) && rte_get_timer_cycles() < end)
+		rte_pause();
+	IWT_ASSERT(__atomic_load_n(&m->held, __ATOMIC_ACQUIRE), "B's engine in its burst");
+	/* B's engine has drained its channels in this poll: the post stays in one */
+	IWT_ASSERT_EQ(k == 0 ? rte_iwarp_post_recv(m->qb[0], &rw, &rbad) :
+		      rte_iwarp_post_srq_recv(m->srq, &rw, &rbad), 0, "receive %d", k);
+	/* then the peer sends: A's frames go onto the wire while B is still held */
+	before = rte_ring_count(m->wire);
+	IWT_ASSERT_EQ(iwt_post_send1(m->qa[k], &sw), 0, "SEND %d", k);
+	while (rte_ring_count(m->wire) == before && rte_get_timer_cycles() < end)
+		rte_iwarp_dev_poll(p->dev[0]);
+	IWT_ASSERT(rte_ring_count(m->wire) > before, "A sent SEND %d", k);
+	__atomic_store_n(&m->sent, 1, __ATOMIC_RELEASE);
+	while (got == 0 && rte_get_timer_cycles() < end) {
+		rte_iwarp_dev_poll(p->dev[0]);
+		got = rte_iwarp_poll_cq(p->cq[1], 1, &wc);
+	}
+	IWT_ASSERT_EQ(rte_iwarp_dev_call(p->dev[1], mp_stats, m), 0,
+		      "B sent no TERMINATE (receive %d)", k);
+	IWT_ASSERT_EQ(got, 1, "receive %d completes", k);
+	IWT_ASSERT(wc.status == RTE_IWARP_WC_SUCCESS && wc.wr_id == (uint64_t)100 + k &&
+		   wc.byte_len == MP_LEN, "receive %d: %s, wr %" PRIu64 ", %u bytes", k,
+		   rte_iwarp_wc_status_str(wc.status), wc.wr_id, wc.byte_len);
+	IWT_ASSERT(memcmp(m->b + (size_t)k * MP_LEN, m->a + (size_t)k * MP_LEN, MP_LEN) == 0,
+		   "SEND %d bytes", k);
+	got = 0;
+	while (got == 0 && rte_get_timer_cycles() < end) {
+		rte_iwarp_dev_poll(p->dev[0]);
+		got = rte_iwarp_poll_cq(p->cq[0], 1, &wc);
+	}
+	IWT_ASSERT(got == 1 && wc.status == RTE_IWARP_WC_SUCCESS && wc.wr_id == (uint64_t)200 + k,
+		   "SEND %d completes", k);
+	return IWT_PASS;
+}
+
+static int
+mp_run(struct mid_poll *m, unsigned int worker)
+{
+	struct rte_iwarp_srq_init_attr sa = { .max_wr = 16, .max_sge = 1 };
+	struct rte_iwarp_qp_init_attr qa;
+	struct iwt_vpair *p = m->p;
+	int k;
+
+	/* set-up before the engine runs: direct calls, polled here */
+	m->ma = rte_iwarp_reg_mr(p->pd[0], m->a, 2 * MP_LEN, ACC_ALL);
+	m->mb = rte_iwarp_reg_mr(p->pd[1], m->b, 2 * MP_LEN, ACC_ALL);
+	m->srq = rte_iwarp_create_srq(p->pd[1], &sa);
+	IWT_ASSERT(m->ma != NULL && m->mb != NULL && m->srq != NULL, "MRs, SRQ");
+	for (k = 0; k < 2; k++) {
+		m->qa[k] = iwt_vpair_qp(p, 0, NULL);
+		qa = (struct rte_iwarp_qp_init_attr){ .send_cq = p->cq[1], .recv_cq = p->cq[1],
+						      .srq = k == 1 ? m->srq : NULL };
+		m->qb[k] = rte_iwarp_create_qp(p->pd[1], &qa);
+		IWT_ASSERT(m->qa[k] != NULL && m->qb[k] != NULL, "QPs %d", k);
+		IWT_ASSERT_EQ(iwt_vpair_connect(p, m->qa[k], m->qb[k], NULL, NULL, &p->id[0],
+						&p->id[1]), 0, "connect %d", k);
+	}
+	/* B goes to the engine lcore; this thread stays A's engine and B's application */
+	mp_stop = 0;
+	mp_polled = 0;
+	IWT_ASSERT_EQ(rte_eal_remote_launch(mp_engine, p, worker), 0, "launch engine");
+	m->launched = true;
+	while (!mp_polled)
+		rte_pause();
+	for (k = 0; k < 2; k++)
+		IWT_RUN(mp_round(m, k));
+	return IWT_PASS;
+}
+
+IWT_CASE(verbs_ring_service_mode_recv_posted_mid_poll_takes_the_send)
+{
+	const struct rte_eth_rxtx_callback *cb;
+	struct mid_poll m = { 0 };
+	struct iwt_vpair p;
+	unsigned int worker;
+	int rc, k;
+
+	IWT_ASSERT_EQ(iwt_vpair_open_mode(&p, "vsvmp", 64, RTE_IWARP_MODE_SERVICE), 0, "open");
+	worker = rte_get_next_lcore(-1, 1, 0);
+	if (worker >= RTE_MAX_LCORE)
+		IWT_SKIP_BECAUSE("service mode needs a second lcore");
+	m.p = &p;
+	m.a = calloc(2, MP_LEN);
+	m.b = calloc(2, MP_LEN);
+	m.wire = rte_ring_lookup("vsvmp_ab0");
+	IWT_ASSERT(m.a != NULL && m.b != NULL && m.wire != NULL, "memory, the A -> B ring");
+	cb = rte_eth_add_rx_callback(p.port[1]->port_id, 0, mp_rx, &m);
+	IWT_ASSERT(cb != NULL, "RX callback");
+	rc = mp_run(&m, worker);
+	/* a failed round may leave B's engine held: let it go */
+	__atomic_store_n(&m.sent, 1, __ATOMIC_RELEASE);
+	mp_stop = 1;
+	k = m.launched ? rte_eal_wait_lcore(worker) : 0;
+	IWT_ASSERT_EQ(k, 0, "engine stopped");
+	IWT_ASSERT_EQ(rte_eth_remove_rx_callback(p.port[1]->port_id, 0, cb), 0, "callback");
+	rte_free((void *)(uintptr_t)cb);
+	k = iwt_vpair_close(&p);
+	free(m.a);
+	free(m.b);
 	return rc != IWT_PASS ? rc : k;
 }
