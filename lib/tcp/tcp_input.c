@@ -261,7 +261,13 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 			tcp_pend(s);
 	}
 	if (SEQ_GT(ack, s->snd_una)) {
-		uint32_t lo = seq_max(s->snd_una, s->iss + 1), hi = ack, acked = ack - s->snd_una;
+		/*
+		 * The data this ACK covers: past the SYN if it acknowledges it.
+		 * (Not seq_max(snd_una, iss + 1): 2 GiB after the ISN the
+		 * comparison wraps and every later ACK counted no data.)
+		 */
+		uint32_t lo = s->snd_una == s->iss ? s->iss + 1 : s->snd_una;
+		uint32_t hi = ack, acked = ack - s->snd_una;
 		uint64_t data_acked = 0;
 
 		if ((s->flags & TF_FIN_SENT) && SEQ_GT(hi, s->fin_seq))
@@ -292,6 +298,13 @@ ack_input(struct iw_tcp_stream *s, uint32_t seq, uint32_t ack, uint32_t win, uin
 		s->snd_una = ack;
 		if (SEQ_LT(s->snd_nxt, ack))
 			s->snd_nxt = ack;
+		/*
+		 * Outside recovery, RFC 6582's "recover" follows SND.UNA: left at
+		 * the ISN, it falls 2 GiB behind, the wrap-around comparison
+		 * below turns and no later loss could start a fast retransmit.
+		 */
+		if (!(s->flags & (TF_RECOVERY | TF_RTO_LOSS)) && SEQ_GT(ack, s->recover))
+			s->recover = ack;
 		s->rtx_count = 0;
 		if (s->flags & TF_RTO_LOSS) {
 			/* after a timeout: slow start while the holes are refilled */
