@@ -24,6 +24,7 @@
 #include <nmmintrin.h>
 #endif
 
+#include <rte_common.h>
 #include <rte_hash_crc.h>
 
 /** Running CRC32c state. */
@@ -58,7 +59,7 @@ iw_crc32c_init(struct iw_crc32c *c)
  * @param len
  *   Number of bytes.
  */
-static inline void
+static __rte_always_inline void
 iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -125,7 +126,7 @@ iw_crc32c_update(struct iw_crc32c *c, const void *data, size_t len)
  * Copy len bytes from src to dst and run them through the CRC in the same
  * pass (one read of each byte: the copy the FPDU needs anyway carries the CRC).
  */
-static inline void
+static __rte_always_inline void
 iw_crc32c_copy(struct iw_crc32c *c, void *dst, const void *src, size_t len)
 {
 #ifdef __SSE4_2__

@@ -583,7 +583,18 @@ conn_input(struct iw_tcp_stream *s, struct rte_mbuf *m, const struct rte_tcp_hdr
 				tcp_rxq_free(s);
 			else
 				tcp_event(s, IW_TCP_EV_READABLE);
-			if (had_ooo || s->opts.delack_us == 0 || s->t_delack != 0) {
+			if (s->rcv_nxt - s->last_ack_sent >= 2 * s->smss) {
+				/*
+				 * Two full segments unacknowledged (RFC 5681 4.2):
+				 * the ACK leaves now, before the rest of the burst is
+				 * taken in and placed, so the sender's next window
+				 * overlaps this side's work (otherwise the two ends
+				 * take turns: 64 B write_bw at depth 128 went from
+				 * 1.8 to 2.7 M/s over memif).
+				 */
+				tcp_send_ack(s);
+				iw_net_flush(tcp->net);
+			} else if (had_ooo || s->opts.delack_us == 0 || s->t_delack != 0) {
 				s->flags |= TF_ACKNOW;
 			} else {
 				s->t_delack = tcp->now_us + s->opts.delack_us;
