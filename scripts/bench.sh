@@ -50,6 +50,13 @@ TESTS="write_bw write_bw_bidir write_lat read_bw read_lat send_bw send_lat"
 RATE_GBPS=10
 RATE_TEST=write_bw_${RATE_GBPS}g
 SIZES="--size_min 64 --size_max 262144"
+# The message-rate targets: write_bw and send_bw of 64 B for STEADY_S
+# seconds (-D), not the sweep's -n messages: at 8 M/s, 5,000 messages last
+# 0.6 ms, and the first ~1,000 frames over a fresh net_memif ring fault its
+# shared pages in (iwarp-perf's warm-up cycles the ring first; -D rdma also
+# leaves a quarter of S out at each end).
+STEADY_TESTS="write_bw_steady send_bw_steady"
+STEADY_S=4
 # Each sweep runs REPEAT times, interleaved; the tables keep, per size, the
 # best run (highest BW average, lowest median latency): on a shared machine
 # the scheduler takes cores away at random, and the best run is the one it
@@ -57,9 +64,9 @@ SIZES="--size_min 64 --size_max 262144"
 # The rate-limited sweep runs more iterations: at 10 Gbit/s, 300 x 64 KiB
 # last 16 ms, too short for a busy share.
 if [ $QUICK = 1 ]; then
-	N_BW=300; N_LAT=300; N_RATE=3000; REPEAT=1
+	N_BW=1000; N_LAT=300; N_RATE=3000; REPEAT=1; STEADY_S=2
 else
-	N_BW=500; N_LAT=500; N_RATE=10000; REPEAT=2
+	N_BW=5000; N_LAT=500; N_RATE=10000; REPEAT=2
 fi
 if [ -z "${EAL_MEM:-}" ]; then
 	if [ -f "$BUILD/eal-mem.args" ] && [ -z "$(tr -d '[:space:]' <"$BUILD/eal-mem.args")" ]; then
@@ -108,19 +115,27 @@ iters() {
 	*) echo $N_LAT ;;
 	esac
 }
-# The iwarp-perf test and flags of a TESTS entry (or RATE_TEST).
-perf_test() { case $1 in "$RATE_TEST") echo write_bw ;; *) echo "${1%_bidir}" ;; esac; }
+# The iwarp-perf test and flags of a TESTS entry (or RATE_TEST, a STEADY_TESTS one).
+perf_test() {
+	case $1 in
+	"$RATE_TEST") echo write_bw ;;
+	*_steady) echo "${1%_steady}" ;;
+	*) echo "${1%_bidir}" ;;
+	esac
+}
+# The sizes and the length of a run, then the test's own flags.
 perf_flags() {
 	case $1 in
-	*_bidir) echo "-b" ;;
-	"$RATE_TEST") echo "--rate_limit $RATE_GBPS --rate_units g" ;;
-	*) echo "" ;;
+	*_steady) echo "-s 64 -D $STEADY_S" ;;
+	*_bidir) echo "-a $SIZES -n $(iters "$1") -b" ;;
+	"$RATE_TEST") echo "-a $SIZES -n $(iters "$1") --rate_limit $RATE_GBPS --rate_units g" ;;
+	*) echo "-a $SIZES -n $(iters "$1")" ;;
 	esac
 }
 # The tests a transport runs (all of them, today).
 tests_of() {
 	local t
-	for t in $TESTS; do
+	for t in $TESTS $STEADY_TESTS; do
 		echo "$t"
 	done
 }
@@ -184,19 +199,19 @@ CMDS=$WORK/commands.txt
 cmd_raw() {
 	local t=$1 rep=$2 sock=$WORK/memif.sock
 	SRV="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock -- $(perf_test "$t") --raw --timeout 60"
-	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $(perf_test "$t") --raw $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/raw_$t.$rep.json x"
+	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock -- $(perf_test "$t") --raw $(perf_flags "$t") --cpu_util --report_gbits --out_json_file $WORK/raw_$t.$rep.json x"
 }
 
 cmd_rdma() {
 	local t=$1 rep=$2 sock=$WORK/memif.sock
 	SRV="$BIN $EAL -l 0 --file-prefix=iwbs$$ --vdev=net_memif0,role=server,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma --timeout 60"
-	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/rdma_$t.$rep.json 10.77.0.1"
+	CLI="$BIN $EAL -l 1 --file-prefix=iwbc$$ --vdev=net_memif0,role=client,socket=$sock,bsize=16384 -- $(perf_test "$t") --rdma $(perf_flags "$t") --cpu_util --report_gbits --out_json_file $WORK/rdma_$t.$rep.json 10.77.0.1"
 }
 
 cmd_ktcp() {
 	local t=$1 rep=$2
 	SRV="ip netns exec $NS_S taskset -c 0 $BIN $(perf_test "$t") --kernel-tcp --timeout 60"
-	CLI="ip netns exec $NS_C taskset -c 1 $BIN $(perf_test "$t") --kernel-tcp $(perf_flags "$t") -a $SIZES -n $(iters "$t") --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.$rep.json 10.214.0.1"
+	CLI="ip netns exec $NS_C taskset -c 1 $BIN $(perf_test "$t") --kernel-tcp $(perf_flags "$t") --cpu_util --report_gbits --out_json_file $WORK/ktcp_$t.$rep.json 10.214.0.1"
 }
 
 # run_one TRANSPORT TEST REP: record the commands (first run), run the pair.
@@ -266,6 +281,8 @@ BUILD_NAME=$(basename "$BUILD")
 {
 	echo "TRANSPORTS=$TRANSPORTS"
 	echo "TESTS=$TESTS"
+	echo "STEADY_TESTS=$STEADY_TESTS"
+	echo "STEADY_S=$STEADY_S"
 	echo "REPEAT=$REPEAT"
 	echo "QUICK=$QUICK"
 	echo "N_BW=$N_BW"

@@ -1014,7 +1014,7 @@ raw_client(struct raw *r)
 	perf_report_header(p);
 	/* Warm-up: the first size, unreported, to fault in mbufs, pages and rings. */
 	warm = *p;
-	warm.iters = perf_warmup_iters(perf_first_size(p));
+	warm.iters = RTE_MAX(perf_warmup_iters(perf_first_size(p)), (uint64_t)PERF_WARM_FRAMES);
 	warm.duration = 0;
 	warm.rate_limit = 0;
 	r->p = c.p = &warm;

@@ -146,6 +146,7 @@ struct rd {
 	uint64_t tot_issued, tot_done, tot_received;
 	uint64_t posts, wrs, inline_wrs;
 	struct rte_iwarp_dev_stats st0; /* the engine's counters when the size began */
+	uint64_t warm_n;                /* iterations of a warm-up round */
 	uint64_t *posted, *completed, *samples; /* stamps by message, in post/completion order */
 	uint64_t cap, nb_samples;
 	bool stamp;               /* record the stamps (the peak of a -n run) */
@@ -1034,7 +1035,7 @@ rd_cl_size(struct rd *r, uint32_t size, bool warm, struct perf_result *res)
 {
 	const struct perf_params *p = r->p;
 	bool bw = p->kind == PERF_KIND_BW, bidir = bw && p->bidir;
-	uint64_t n = warm ? perf_warmup_iters(size) : p->duration != 0 ? 0 : p->iters;
+	uint64_t n = warm ? r->warm_n : p->duration != 0 ? 0 : p->iters;
 	uint64_t t1, busy, got, sent;
 	struct rd_slot m;
 	struct rd_bw b;
@@ -1106,6 +1107,34 @@ rd_cl_size(struct rd *r, uint32_t size, bool warm, struct perf_result *res)
 		}
 	}
 	rd_cl_result(r, &b, t1, busy, &m, res);
+	return 0;
+}
+
+/*
+ * The unreported warm-up: rounds of the first size, each twice as long as the
+ * one before, until the frames sent and received cycled the port's rings
+ * (PERF_WARM_FRAMES in the busier direction, a quarter of it in the other:
+ * the ACKs of a write_bw, the requests of a read_bw).
+ */
+static int
+rd_warm_up(struct rd *r, struct perf_result *res)
+{
+	struct rte_iwarp_dev_stats s0, s1;
+	uint64_t tx, rx;
+	unsigned int round;
+
+	rte_iwarp_dev_stats_get(r->dev, &s0);
+	r->warm_n = perf_warmup_iters(perf_first_size(r->p));
+	for (round = 0; round < 8; round++, r->warm_n *= 2) {
+		if (rd_cl_size(r, perf_first_size(r->p), true, res) < 0)
+			return -1;
+		rte_iwarp_dev_stats_get(r->dev, &s1);
+		tx = s1.tx_frames - s0.tx_frames;
+		rx = s1.rx_frames - s0.rx_frames;
+		if (RTE_MAX(tx, rx) >= PERF_WARM_FRAMES &&
+		    RTE_MIN(tx, rx) >= PERF_WARM_FRAMES / 4)
+			break;
+	}
 	return 0;
 }
 
@@ -1570,8 +1599,7 @@ rd_client(struct rd *r)
 		 p->server, p->port);
 	perf_report_banner(p, r->desc);
 	perf_report_header(p);
-	/* warm-up: the first size, unreported */
-	if (rd_cl_size(r, perf_first_size(p), true, &res) < 0)
+	if (rd_warm_up(r, &res) < 0)
 		return -1;
 	for (size = perf_first_size(p); size != 0; size = perf_next_size(p, size)) {
 		if (rd_cl_size(r, size, false, &res) < 0)
