@@ -85,6 +85,14 @@ struct iw_tcp_opts {
 	uint16_t mss;               /**< MSS to announce; 0: from the MTU */
 	bool nagle;                 /**< Nagle's algorithm (default off: nodelay) */
 	uint32_t delack_us;         /**< delayed ACK timeout; 0 = off (default) */
+	/**
+	 * Delayed ACKs off (the default), data is acknowledged at the end of
+	 * each receive burst, like a Linux receiver after GRO, and within a
+	 * burst after every ack_segs full-sized segments (default 4; 2 is
+	 * RFC 5681's "every second" to the letter). With delayed ACKs on, every
+	 * second full-sized segment is acknowledged at once whatever this says.
+	 */
+	uint8_t ack_segs;
 	uint32_t keepalive_idle_ms; /**< idle time before probes; 0 = off (default) */
 	uint32_t keepalive_intvl_ms;/**< between probes (default 75000) */
 	uint16_t keepalive_cnt;     /**< unanswered probes before reset (default 9) */

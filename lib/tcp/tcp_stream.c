@@ -60,6 +60,7 @@ iw_tcp_opts_default(struct iw_tcp_opts *o)
 	o->rto_max_us = 60000000;
 	o->syn_retries = 6;
 	o->ooo_max_mbufs = 2048;
+	o->ack_segs = 4;
 }
 
 /* Fill zero fields of o from the defaults. */
@@ -89,6 +90,8 @@ opts_fix(struct iw_tcp_opts *o)
 		o->syn_retries = d.syn_retries;
 	if (o->ooo_max_mbufs == 0)
 		o->ooo_max_mbufs = d.ooo_max_mbufs;
+	if (o->ack_segs == 0)
+		o->ack_segs = d.ack_segs;
 	if (o->rcvbuf > (1u << 30))
 		o->rcvbuf = 1u << 30;
 	if (o->sndbuf > (1u << 30))

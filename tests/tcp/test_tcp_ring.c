@@ -1028,3 +1028,62 @@ IWT_CASE(tcp_ring_rfc5961_challenge_ack)
 	iwt_tcp_poll_ms(&p, 20);
 	return iwt_tcp_pair_close(&p);
 }
+
+/*
+ * The receiver's ACKs within one receive burst: after every ack_segs
+ * full-sized segments (default 4), none more at the burst's end. A sends 8
+ * full segments in one poll (the initial window is 10), B takes them in one
+ * poll: 2 ACKs by default, 4 with ack_segs 2, and would be 1 (the burst's
+ * end only) without the mid-burst rule.
+ */
+static int
+acks_in_one_burst(struct iwt_tcp_pair *p, uint8_t ack_segs, uint16_t port, uint64_t *acks)
+{
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iw_tcp_opts o;
+	struct iw_tcp_info ia;
+	struct iw_tcp_stats s0, s1;
+	struct rte_mbuf *m;
+	uint32_t len;
+
+	test_opts(&o);
+	o.ack_segs = ack_segs;
+	IWT_RUN(connect_pair(p, port, &o, &a, &b, &l, &la));
+	iwt_tcp_poll_ms(p, 5); /* the handshake's last ACKs are in */
+	iw_tcp_info_get(a, &ia);
+	IWT_ASSERT(ia.cwnd >= 8 * ia.mss, "initial window of 8 segments at least: %u", ia.cwnd);
+	len = 8 * ia.mss;
+	m = tcp_pattern_chain(iw_net_pool(p->net[0]), 0, len);
+	IWT_ASSERT(m != NULL, "");
+	IWT_ASSERT_EQ(iw_tcp_send(a, m, 0), (int)len, "");
+	iw_tcp_stats_get(p->tcp[1], &s0);
+	iw_net_poll(p->net[0]);
+	iw_net_poll(p->net[1]);
+	iw_tcp_stats_get(p->tcp[1], &s1);
+	IWT_ASSERT_EQ(s1.rx_segs - s0.rx_segs, 8, "B took the 8 segments in one poll");
+	IWT_ASSERT_EQ(iw_tcp_readable(b), len, "");
+	*acks = s1.tx_segs - s0.tx_segs;
+	iwt_tcp_poll_ms(p, 5);
+	IWT_ASSERT_EQ(iw_tcp_acked(a), len, "A has the 8 segments acknowledged");
+	iw_tcp_close(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(p, 20);
+	return IWT_PASS;
+}
+
+IWT_CASE(tcp_ring_ack_every_ack_segs_within_a_burst)
+{
+	struct iwt_tcp_pair p;
+	uint64_t def = 0, two = 0;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tack", &p, NULL, 0) == 0, "set-up");
+	IWT_RUN(acks_in_one_burst(&p, 0, 5101, &def));
+	IWT_RUN(acks_in_one_burst(&p, 2, 5102, &two));
+	fprintf(stderr, "  ACKs for 8 full segments in one burst: %" PRIu64 " by default, %" PRIu64
+		" with ack_segs 2\n", def, two);
+	IWT_ASSERT_EQ(def, 2, "default: one ACK per 4 full segments");
+	IWT_ASSERT_EQ(two, 4, "ack_segs 2: one per 2 (RFC 5681 4.2)");
+	return iwt_tcp_pair_close(&p);
+}
