@@ -191,6 +191,12 @@ rte_iwarp_dev_poll(struct rte_iwarp_dev *dev)
 	return n;
 }
 
+uint64_t
+rte_iwarp_dev_busy_polls(const struct rte_iwarp_dev *dev)
+{
+	return dev != NULL ? dev->st.busy_polls : 0;
+}
+
 int
 rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_dev_stats *st)
 {

@@ -249,6 +249,16 @@ struct rte_iwarp_dev_stats {
 /** Read the counters. @return 0, -EINVAL. */
 int rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_dev_stats *st);
 
+/**
+ * The device's busy polls so far (rte_iwarp_dev_stats.busy_polls) without
+ * gathering the other counters: for an application that accounts its busy
+ * cycles in its poll loop (a poll of rte_iwarp_poll_cq() in inline mode
+ * polls the engine; the count moving says that poll did work). The engine
+ * lcore's counter: read it there, or take it as approximate elsewhere.
+ * @return the count, or 0 for NULL.
+ */
+uint64_t rte_iwarp_dev_busy_polls(const struct rte_iwarp_dev *dev);
+
 /* ------------------------------------------------------------------------- */
 /* Protection domains, memory regions, memory windows                        */
 /* ------------------------------------------------------------------------- */

@@ -370,6 +370,55 @@ IWT_CASE(verbs_ring_every_opcode_both_ways)
 	return iwt_vpair_close(&p);
 }
 
+/*
+ * rte_iwarp_dev_busy_polls(): the polls that returned work, the same count as
+ * rte_iwarp_dev_stats.busy_polls (what iwarp-perf's CPU accounting reads
+ * every poll).
+ */
+IWT_CASE(verbs_ring_busy_polls_count_the_polls_that_worked)
+{
+	struct rte_iwarp_dev_stats s0, s1;
+	struct iwt_vpair p;
+	struct side sd[2];
+	uint64_t b0, worked = 0;
+	unsigned int i;
+	int n;
+
+	memset(sd, 0, sizeof(sd));
+	IWT_RUN(open_connected(&p, "vbp", sd, NULL));
+	IWT_ASSERT_EQ(rte_iwarp_dev_busy_polls(NULL), 0, "NULL");
+	iwt_vpair_poll_ms(&p, 20);
+	rte_iwarp_dev_stats_get(p.dev[0], &s0);
+	b0 = rte_iwarp_dev_busy_polls(p.dev[0]);
+	IWT_ASSERT_EQ(b0, s0.busy_polls, "the accessor reads the counter");
+	for (i = 0; i < 1000; i++) {
+		if (i == 500) {
+			/* a WRITE in the middle: the polls that send it and take its ACK work */
+			struct rte_iwarp_sge sg = { (uintptr_t)sd[0].mem.buf, 64, sd[0].mr->lkey };
+			struct rte_iwarp_send_wr wr = { .wr_id = 1, .sg_list = &sg, .num_sge = 1,
+				.opcode = RTE_IWARP_WR_RDMA_WRITE };
+
+			wr.wr.rdma.rkey = sd[1].mr->rkey;
+			wr.wr.rdma.remote_addr = (uintptr_t)sd[1].mem.buf;
+			IWT_ASSERT_EQ(post1(p.qp[0], &wr), 0, "WRITE");
+		}
+		n = rte_iwarp_dev_poll(p.dev[0]);
+		IWT_ASSERT(n >= 0, "poll");
+		worked += n > 0;
+		rte_iwarp_dev_poll(p.dev[1]);
+	}
+	rte_iwarp_dev_stats_get(p.dev[0], &s1);
+	IWT_LOG("1000 polls, %" PRIu64 " did work", worked);
+	IWT_ASSERT(worked >= 1, "sending the WRITE was work");
+	IWT_ASSERT(worked < 1000, "idle polls are not busy");
+	IWT_ASSERT_EQ(s1.polls - s0.polls, 1000, "polls");
+	IWT_ASSERT_EQ(s1.busy_polls - s0.busy_polls, worked, "busy_polls: the polls that returned work");
+	IWT_ASSERT_EQ(rte_iwarp_dev_busy_polls(p.dev[0]) - b0, worked, "the accessor too");
+	rte_iwarp_disconnect(p.id[0]);
+	iwt_vpair_poll_ms(&p, 50);
+	return iwt_vpair_close(&p);
+}
+
 /* pcap capture of everything port A sends and receives (ethdev callbacks). */
 static FILE *cap_f;
 static uint64_t cap_pkts;
