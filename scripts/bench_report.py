@@ -732,7 +732,8 @@ and receiver for write and send, requester and responder for read.
   Patterns as perftest: write_lat a ping-pong of WRITEs polling the last
   byte, send_lat a SEND/RECV ping-pong, read_lat one READ round trip; BW:
   -t 128 WRs in flight (read: the ORD, 16), signalled every 64; send_bw is
-  credited by the receiver's posted receives (at most -r 64). A WRITE or
+  credited by the receiver's posted receives (at most -r: 512, perftest's
+  default). A WRITE or
   SEND completes when TCP has it acknowledged, a READ when its response is
   placed. Its %CPU counts the poll iterations in which the engine moved an
   FPDU, a completion was reaped or work was posted (TCP ACK processing alone

@@ -109,9 +109,9 @@ perf_usage(FILE *out)
 		"                      thread each (the CPU share then counts cores), rdma\n"
 		"                      posts round robin on one engine; the row sums them\n"
 		"  -t, --tx-depth=N    messages in flight, BW (default %u)\n"
-		"  -r, --rx-depth=N    receive burst, raw; receives kept posted per\n"
-		"                      connection, rdma send_bw (and -b: give the server\n"
-		"                      the same) (default %u)\n"
+		"  -r, --rx-depth=N    receive burst, raw (default %u); receives kept\n"
+		"                      posted per connection, rdma send_bw (and -b: give\n"
+		"                      the server the same) (default %u, perftest's)\n"
 		"  -I, --inline_size=N rdma WRITE and SEND: data up to N bytes goes inline\n"
 		"                      (copied when posted; the QP's cap, at most 912)\n"
 		"  -b, --bidirectional both directions at once (write_bw, send_bw; rdma also\n"
@@ -141,6 +141,7 @@ perf_usage(FILE *out)
 		"\n"
 		"Latency is half the round trip (READ: the whole round trip, as perftest).\n",
 		DEF_SIZE_BW, DEF_SIZE_LAT, DEF_ITERS_BW, DEF_ITERS_LAT, DEF_TX_BW, DEF_RX,
+		DEF_RX_PERFTEST,
 		DEF_OUT_READS, DEF_PORT, DEF_TIMEOUT_S, DEF_SERVER_WAIT_S);
 }
 
@@ -585,7 +586,12 @@ perf_params_parse(int argc, char **argv, const char *argv0, struct perf_params *
 		perf_error("--rate_limit: not with -R (perftest's protocol mode is not paced)");
 		return -1;
 	}
-	if (p->rdma_cm && !have_rx)
+	/*
+	 * rdma: perftest's receive depth (ib_send_bw's 512). With 64 the sender
+	 * of a 64 B send_bw waited for credits: one credit WRITE in flight, so
+	 * at most 64 SENDs per credit round trip (about half the rate).
+	 */
+	if ((p->rdma_cm || p->transport == PERF_TRANSPORT_RDMA) && !have_rx)
 		p->rx_depth = DEF_RX_PERFTEST;
 	if (p->transport == PERF_TRANSPORT_KTCP && p->dev != NULL) {
 		perf_error("--dev: a DPDK device goes with --raw, not --kernel-tcp");
