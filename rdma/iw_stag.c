@@ -84,18 +84,11 @@ entry_alloc(struct iw_stag_table *t, uint8_t type, uint32_t pd)
 	return e;
 }
 
+/* The header's lookup, writable: the table's own code changes the entry. */
 static struct iw_stag_entry *
 entry_of(const struct iw_stag_table *t, uint32_t stag)
 {
-	uint32_t idx = STAG_INDEX(stag);
-	const struct iw_stag_entry *e;
-
-	if (unlikely(idx == 0 || idx >= t->size))
-		return NULL;
-	e = &t->e[idx];
-	if (unlikely(e->type == 0 || e->stag != stag))
-		return NULL;
-	return (struct iw_stag_entry *)(uintptr_t)e;
+	return (struct iw_stag_entry *)(uintptr_t)iw_stag_entry_of(t, stag);
 }
 
 const struct iw_stag_entry *

@@ -153,6 +153,21 @@ int iw_stag_dereg(struct iw_stag_table *t, uint32_t stag);
 /** The entry of an STag, or NULL (index or key mismatch, free). */
 const struct iw_stag_entry *iw_stag_lookup(const struct iw_stag_table *t, uint32_t stag);
 
+/** The entry an STag names (index in range, in use, same key), or NULL. */
+static inline const struct iw_stag_entry *
+iw_stag_entry_of(const struct iw_stag_table *t, uint32_t stag)
+{
+	uint32_t idx = IW_STAG_INDEX(stag);
+	const struct iw_stag_entry *e;
+
+	if (unlikely(idx == 0 || idx >= t->size))
+		return NULL;
+	e = &t->e[idx];
+	if (unlikely(e->type == 0 || e->stag != stag))
+		return NULL;
+	return e;
+}
+
 /**
  * Protection check of a tagged access: the STag is valid, belongs to pd (and,
  * for a type 2 window, to qpn), grants every right in access, and
@@ -163,13 +178,9 @@ static inline enum iw_prot
 iw_stag_check(const struct iw_stag_table *t, uint32_t stag, uint32_t pd, uint32_t qpn,
 	      uint32_t access, uint64_t to, uint64_t len, uint8_t **where)
 {
-	uint32_t idx = IW_STAG_INDEX(stag);
-	const struct iw_stag_entry *e;
+	const struct iw_stag_entry *e = iw_stag_entry_of(t, stag);
 
-	if (unlikely(idx == 0 || idx >= t->size))
-		return IW_PROT_INVALID_STAG;
-	e = &t->e[idx];
-	if (unlikely(e->type == 0 || e->stag != stag))
+	if (unlikely(e == NULL))
 		return IW_PROT_INVALID_STAG;
 	if (unlikely(!e->valid))
 		return IW_PROT_INVALIDATED;
