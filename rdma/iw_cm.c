@@ -29,11 +29,13 @@ static void listen_event(struct iw_tcp_stream *s, uint32_t events, void *arg);
  * made the stream 64 KiB of a connection's 80 (issue 5: 10,000 QPs).
  */
 static void
-stream_opts(struct iw_tcp_opts *o)
+stream_opts(const struct rte_iwarp_dev *dev, struct iw_tcp_opts *o)
 {
 	iw_tcp_opts_default(o);
 	o->sndbuf = 512 * 1024;
 	o->sndq_chains = 1024;
+	if (dev->rto_min_us != 0)
+		o->rto_min_us = dev->rto_min_us;
 }
 
 static void
@@ -448,7 +450,7 @@ rte_iwarp_listen(struct rte_iwarp_dev *dev, uint16_t port, uint32_t backlog,
 	if (param != NULL)
 		id->param = *param;
 	id->state = IW_CM_LISTEN;
-	stream_opts(&o);
+	stream_opts(dev, &o);
 	cb.event = listen_event;
 	cb.acked = NULL;
 	cb.arg = id;
@@ -506,7 +508,7 @@ rte_iwarp_connect(struct rte_iwarp_qp *qp, rte_be32_t dst, uint16_t port,
 	id->qp = qp;
 	id->state = IW_CM_TCP_CONNECTING;
 	id_arm(id);
-	stream_opts(&o);
+	stream_opts(qp->dev, &o);
 	cb.event = conn_event;
 	cb.acked = conn_acked;
 	cb.arg = id;

@@ -41,7 +41,9 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	if (conf == NULL || conf->port == NULL || conf->ip == 0 ||
 			(conf->mode != RTE_IWARP_MODE_INLINE &&
 			 conf->mode != RTE_IWARP_MODE_SERVICE) ||
-			(unsigned int)conf->tx_zero_copy > RTE_IWARP_TX_ZC_NEVER) {
+			(unsigned int)conf->tx_zero_copy > RTE_IWARP_TX_ZC_NEVER ||
+			(conf->tcp_rto_min_us != 0 && (conf->tcp_rto_min_us < 1000 ||
+						       conf->tcp_rto_min_us > 60000000))) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -55,6 +57,7 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	dev->rto_min_us = conf->tcp_rto_min_us;
 	TAILQ_INIT(&dev->tx_list);
 	TAILQ_INIT(&dev->cm_ids);
 	TAILQ_INIT(&dev->cm_watch);

@@ -351,6 +351,7 @@ struct rte_iwarp_dev {
 	struct rte_ring *svc_call; /* service mode: control calls -> engine */
 	uint32_t engine_running;   /* the engine lcore has polled */
 	bool zc_ok;                /* payloads may go out in place (IOVA as VA) */
+	uint32_t rto_min_us;       /* TCP's RTO floor of the connections; 0: lib/tcp's */
 	struct rte_iwarp_dev_stats st;
 };
 

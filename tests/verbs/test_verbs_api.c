@@ -50,6 +50,13 @@ IWT_CASE(verbs_api_error_signs)
 	dc.ip = IWT_V_IP_A;
 	dc.max_cm_events = 100;
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* not a power of 2 */
+	dc.max_cm_events = 0;
+	dc.tcp_rto_min_us = 999;
+	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* RTO floor below 1 ms */
+	dc.tcp_rto_min_us = 60000001;
+	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* above 60 s */
+	dc.tcp_rto_min_us = 0;
+	dc.max_cm_events = 100;
 	IWT_ASSERT_EQ(rte_iwarp_dev_poll(NULL), -EINVAL, "poll NULL");
 	IWT_ASSERT_EQ(rte_iwarp_dev_stats_get(NULL, &st), -EINVAL, "stats NULL");
 	rte_iwarp_dev_close(NULL);

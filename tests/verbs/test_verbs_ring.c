@@ -15,6 +15,8 @@
 
 #include <rte_byteorder.h>
 
+#include "iw_tcp.h"
+#include "iw_verbs_pvt.h"
 #include "iwt.h"
 #include "iwt_eal.h"
 #include "iwt_verbs.h"
@@ -414,6 +416,36 @@ IWT_CASE(verbs_ring_busy_polls_count_the_polls_that_worked)
 	IWT_ASSERT_EQ(s1.polls - s0.polls, 1000, "polls");
 	IWT_ASSERT_EQ(s1.busy_polls - s0.busy_polls, worked, "busy_polls: the polls that returned work");
 	IWT_ASSERT_EQ(rte_iwarp_dev_busy_polls(p.dev[0]) - b0, worked, "the accessor too");
+	rte_iwarp_disconnect(p.id[0]);
+	iwt_vpair_poll_ms(&p, 50);
+	return iwt_vpair_close(&p);
+}
+
+/*
+ * rte_iwarp_dev_conf.tcp_rto_min_us reaches the device's connections, the
+ * active and the passive side: over the ring (round trips of microseconds)
+ * their RTO sits on the floor, 5 ms (lib/tcp's default would keep 200 ms).
+ */
+IWT_CASE(verbs_ring_tcp_rto_min_reaches_both_sides)
+{
+	struct iwt_vpair p;
+	struct iw_tcp_info ti;
+	unsigned int i;
+
+	IWT_ASSERT_EQ(iwt_vpair_open_conf(&p, "vrto", 64, &(struct rte_iwarp_dev_conf){
+			.no_gratuitous_arp = true, .tcp_rto_min_us = 5000 }, ""), 0, "open");
+	p.qp[0] = iwt_vpair_qp(&p, 0, NULL);
+	p.qp[1] = iwt_vpair_qp(&p, 1, NULL);
+	IWT_ASSERT(p.qp[0] != NULL && p.qp[1] != NULL, "create_qp");
+	IWT_ASSERT_EQ(iwt_vpair_connect(&p, p.qp[0], p.qp[1], NULL, NULL, &p.id[0], &p.id[1]),
+		      0, "connect");
+	iwt_vpair_poll_ms(&p, 20);
+	for (i = 0; i < 2; i++) {
+		iw_tcp_info_get(p.qp[i]->s, &ti);
+		IWT_LOG("%s side: RTO %u us, SRTT %u us", i == 0 ? "active" : "passive", ti.rto_us,
+			ti.srtt_us);
+		IWT_ASSERT_EQ(ti.rto_us, 5000, "the RTO on its 5 ms floor");
+	}
 	rte_iwarp_disconnect(p.id[0]);
 	iwt_vpair_poll_ms(&p, 50);
 	return iwt_vpair_close(&p);
