@@ -102,6 +102,15 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		}
 	}
 	dev->pool = iw_net_pool(dev->net);
+	if (conf->tx_sndq_mbufs != 0 && (conf->tx_sndq_mbufs < 64 ||
+					 conf->tx_sndq_mbufs > dev->pool->size)) {
+		err = EINVAL;
+		goto fail;
+	}
+	dev->admit_max = conf->tx_sndq_mbufs != 0 ? conf->tx_sndq_mbufs :
+		RTE_MAX(dev->pool->size / 4, 64u);
+	dev->admit_half = dev->admit_max / 2;
+	dev->sndq = iw_tcp_sndq_acct(dev->tcp);
 	dev->mbuf_room = rte_pktmbuf_data_room_size(dev->pool) - RTE_PKTMBUF_HEADROOM;
 	dev->pd_next = 1;
 	dev->zc_shinfo.free_cb = zc_free;
@@ -165,11 +174,19 @@ dev_tx(struct rte_iwarp_dev *dev)
 	struct rte_iwarp_qp *qp, *nx;
 	unsigned int work = 0;
 
+	dev->admit_full = false;
 	for (qp = TAILQ_FIRST(&dev->tx_list); qp != NULL; qp = nx) {
 		nx = TAILQ_NEXT(qp, tx_next);
 		if (iw_qp_tx(qp, &work) != -EAGAIN) {
 			TAILQ_REMOVE(&dev->tx_list, qp, tx_next);
 			qp->tx_listed = false;
+		} else if (unlikely(dev->admit_full)) {
+			/*
+			 * The send queues hold all admission allows: the QPs
+			 * behind this one wait their turn (in order: the head
+			 * of the list goes first as acknowledgements free room).
+			 */
+			break;
 		}
 	}
 	return (int)work;
@@ -216,6 +233,8 @@ rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_dev_st
 	st->tx_segs = ts.tx_segs;
 	st->tx_data_segs = ts.tx_data_segs;
 	st->tx_rexmit = ts.tx_rexmit;
+	st->tx_sndq_mbufs = dev->sndq->mbufs;
+	st->tx_sndq_mbufs_max = dev->admit_max;
 	return 0;
 }
 

@@ -27,6 +27,38 @@ struct msg_src {
 	const uint8_t *flat;
 };
 
+/* A QP may always hold this many mbufs in its TCP send queue (admission). */
+#define IW_ADMIT_FLOOR 8
+
+/*
+ * Admission control, before a message's next FPDU takes an mbuf (appending
+ * to a record already queued takes none): below half of the device's limit
+ * on the mbufs its TCP send queues hold, go; past half, go only while this
+ * QP holds less than its share (the limit over the connections with data
+ * queued, and at least IW_ADMIT_FLOOR); at the limit, wait. A TERMINATE and
+ * the RTR never wait: they draw on the rest of the pool, which the limit
+ * keeps for them, for retransmissions, ACKs and received frames.
+ */
+static inline bool
+tx_admit(struct rte_iwarp_qp *qp)
+{
+	struct rte_iwarp_dev *dev = qp->dev;
+	uint32_t held = dev->sndq->mbufs, mine;
+
+	if (likely(held < dev->admit_half) || qp->tx_src == SRC_TERM || qp->tx_src == SRC_RTR)
+		return true;
+	if (held < dev->admit_max) {
+		mine = iw_tcp_sndq_mbufs(qp->s);
+		if (mine < IW_ADMIT_FLOOR ||
+		    (uint64_t)mine * dev->sndq->streams < dev->admit_max)
+			return true;
+	} else {
+		dev->admit_full = true;
+	}
+	dev->st.tx_admit_wait++;
+	return false;
+}
+
 static unsigned int
 gather(const struct msg_src *src, uint32_t off, uint32_t len, struct iw_seg *out)
 {
@@ -73,7 +105,7 @@ send_fpdu_zc(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_se
 	int rc;
 
 	wire = iw_mpa_fpdu_len(iw_opcode_table[h->opcode].hdr_len + seg->len);
-	if (iw_tcp_send_space(qp->s) < wire)
+	if (iw_tcp_send_space(qp->s) < wire || !tx_admit(qp))
 		return -EAGAIN;
 	if (unlikely(rte_pktmbuf_alloc_bulk(dev->pool, m, 3) != 0)) {
 		dev->st.tx_nombuf++;
@@ -160,7 +192,7 @@ send_fpdu(struct rte_iwarp_qp *qp, const struct iw_hdr *h, const struct iw_seg *
 			dev->st.tx_fpdus++;
 			return 0;
 		}
-		if (iw_tcp_send_space(qp->s) < wire)
+		if (iw_tcp_send_space(qp->s) < wire || !tx_admit(qp))
 			return -EAGAIN;
 	}
 	m = rte_pktmbuf_alloc(dev->pool);
@@ -260,7 +292,7 @@ tx_small(struct rte_iwarp_qp *qp, struct iw_swqe *w, uint8_t op, uint32_t key, u
 	p = iw_tcp_send_tail(qp->s, wire);
 	if (p == NULL) {
 		/* nothing to append to: this FPDU starts a record (and a segment) */
-		if (iw_tcp_send_space(qp->s) < wire)
+		if (iw_tcp_send_space(qp->s) < wire || !tx_admit(qp))
 			return -EAGAIN;
 		m = rte_pktmbuf_alloc(qp->dev->pool);
 		if (unlikely(m == NULL)) {
@@ -579,7 +611,9 @@ tx_rtr(struct rte_iwarp_qp *qp)
 		h.u.msn = qp->msn_tx[IW_QN_SEND];
 	}
 	qp->tx_done = 0;
+	qp->tx_src = SRC_RTR;
 	rc = send_msg(qp, &h, 0, &src);
+	qp->tx_src = SRC_NONE;
 	if (rc < 0)
 		return rc;
 	if (h.opcode == IW_OP_READ_REQ) {
@@ -672,6 +706,11 @@ iw_qp_terminate(struct rte_iwarp_qp *qp, const struct iw_term_cause *cause,
 		  cause->layer, cause->etype, cause->ecode);
 	if (qp->s != NULL && qp->state != RTE_IWARP_QPS_ERR) {
 		qp->term_pending = true;
+		/* ahead of the QPs waiting for admission (the engine's pass stops at them) */
+		if (qp->tx_listed) {
+			TAILQ_REMOVE(&qp->dev->tx_list, qp, tx_next);
+			TAILQ_INSERT_HEAD(&qp->dev->tx_list, qp, tx_next);
+		}
 		qp->state = RTE_IWARP_QPS_TERMINATE;
 		iw_cm_event_push(qp->dev, RTE_IWARP_CM_EVENT_TERMINATE, qp->cm, -EPROTO,
 				 qp->term_sent);

@@ -352,6 +352,10 @@ struct rte_iwarp_dev {
 	uint32_t engine_running;   /* the engine lcore has polled */
 	bool zc_ok;                /* payloads may go out in place (IOVA as VA) */
 	uint32_t rto_min_us;       /* TCP's RTO floor of the connections; 0: lib/tcp's */
+	/* admission control: what the TCP send queues hold, and their limit */
+	const struct iw_tcp_sndq_acct *sndq;
+	uint32_t admit_max, admit_half;
+	bool admit_full;           /* a QP waited on admit_max in this pass */
 	struct rte_iwarp_dev_stats st;
 };
 

@@ -149,6 +149,20 @@ struct rte_iwarp_dev_conf {
 	 * sooner with a few milliseconds. At least 1,000 (1 ms), at most 60 s.
 	 */
 	uint32_t tcp_rto_min_us;
+	/**
+	 * Admission control: mbufs the TCP send queues of the device's
+	 * connections may hold together (data sent and not yet acknowledged,
+	 * and data waiting to be sent). The rest of the port's pool stays for
+	 * what must always find a buffer: the copies of segments in flight,
+	 * retransmissions, ACKs, received frames, TERMINATE messages. Past half
+	 * of it, a QP that holds its share (the limit divided by the
+	 * connections with queued data) waits, so one stalled peer cannot take
+	 * it all. A work request that finds no room stays on its send queue and
+	 * goes on as acknowledgements free mbufs (rte_iwarp_dev_stats
+	 * .tx_admit_wait counts the waits). 0 takes a quarter of the pool;
+	 * at least 64, at most the pool's size.
+	 */
+	uint32_t tx_sndq_mbufs;
 };
 
 struct rte_iwarp_dev;
@@ -160,8 +174,8 @@ struct rte_iwarp_dev;
  *   Configuration.
  * @return
  *   The device, or NULL with rte_errno: EINVAL (no port, no address, bad
- *   queue, tcp_rto_min_us out of range), ENOMEM, or an error of the network
- *   stack.
+ *   queue, tcp_rto_min_us or tx_sndq_mbufs out of range), ENOMEM, or an
+ *   error of the network stack.
  */
 struct rte_iwarp_dev *rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf);
 
@@ -252,6 +266,14 @@ struct rte_iwarp_dev_stats {
 	uint64_t tx_segs;         /**< TCP segments it sent (data, ACKs, control) */
 	uint64_t tx_data_segs;    /**< of which carried data */
 	uint64_t tx_rexmit;       /**< TCP segments retransmitted */
+	/**
+	 * Times a QP's transmission waited for admission control: the mbufs
+	 * the device's TCP send queues may hold were taken (the work request
+	 * stays queued and goes on when acknowledgements free some).
+	 */
+	uint64_t tx_admit_wait;
+	uint64_t tx_sndq_mbufs;   /**< mbufs the TCP send queues hold now */
+	uint64_t tx_sndq_mbufs_max; /**< admission limit on them */
 };
 
 /** Read the counters. @return 0, -EINVAL. */

@@ -363,6 +363,23 @@ uint32_t iw_tcp_mss(const struct iw_tcp_stream *s);
 /** Bytes that iw_tcp_send() takes now. */
 uint32_t iw_tcp_send_space(const struct iw_tcp_stream *s);
 
+/**
+ * What the send queues of an instance hold, kept up to date by lib/tcp as
+ * chains are queued and released: for a transmit admission control above it
+ * (the mbufs queued for sending must leave room in the pool for the copies of
+ * the segments in flight, retransmissions, ACKs and received data).
+ */
+struct iw_tcp_sndq_acct {
+	uint32_t mbufs;    /**< mbufs (chain segments) queued on all streams */
+	uint32_t streams;  /**< streams with at least one chain queued */
+};
+
+/** The instance's send queue accounting (read-only; lives as long as tcp). */
+const struct iw_tcp_sndq_acct *iw_tcp_sndq_acct(const struct iw_tcp *tcp);
+
+/** mbufs (chain segments) queued on one stream's send queue. */
+uint32_t iw_tcp_sndq_mbufs(const struct iw_tcp_stream *s);
+
 /** Bytes of sent data acknowledged by the peer so far (monotonic). */
 uint64_t iw_tcp_acked(const struct iw_tcp_stream *s);
 

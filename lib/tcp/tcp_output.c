@@ -595,6 +595,16 @@ tcp_output_rtx_una(struct iw_tcp_stream *s)
 	tcp_pend(s);
 }
 
+/* A chain of n mbufs leaves the send queue. */
+static inline void
+sndq_unaccount(struct iw_tcp_stream *s, uint32_t n)
+{
+	s->sq_mbufs -= n;
+	s->tcp->sq_acct.mbufs -= n;
+	if (s->sq_mbufs == 0)
+		s->tcp->sq_acct.streams--;
+}
+
 /* Release the chains the cumulative ACK covers. */
 void
 tcp_sndq_acked(struct iw_tcp_stream *s, uint32_t ack)
@@ -608,6 +618,7 @@ tcp_sndq_acked(struct iw_tcp_stream *s, uint32_t ack)
 			break;
 		s->sq_seq += e->len;
 		s->sq_bytes -= e->len;
+		sndq_unaccount(s, e->m->nb_segs);
 		rte_pktmbuf_free(e->m);
 		e->m = NULL;
 		s->sq_head = (s->sq_head + 1) & mask;
@@ -621,6 +632,7 @@ tcp_sndq_free(struct iw_tcp_stream *s)
 	uint16_t mask = s->sq_size - 1;
 
 	while (s->sq_cnt > 0) {
+		sndq_unaccount(s, s->sq[s->sq_head].m->nb_segs);
 		rte_pktmbuf_free(s->sq[s->sq_head].m);
 		s->sq[s->sq_head].m = NULL;
 		s->sq_seq += s->sq[s->sq_head].len;

@@ -115,6 +115,7 @@ struct iw_tcp_stream {
 	uint16_t sq_size, sq_head, sq_cnt;
 	uint32_t sq_seq;               /* sequence number of the head chain's first byte */
 	uint32_t sq_bytes;             /* bytes in the ring */
+	uint32_t sq_mbufs;             /* mbufs of the chains in the ring */
 	uint32_t fin_seq;              /* sequence number of our FIN when queued */
 	/* transmit cursor: locates a sequence number fast when sending in order */
 	uint16_t cur_ent;
@@ -174,6 +175,7 @@ struct iw_tcp {
 	uint64_t now_us;
 	double us_per_tsc;
 	uint32_t nb_streams, max_streams;
+	struct iw_tcp_sndq_acct sq_acct; /* what all send queues hold */
 	uint16_t next_eph;
 	struct iw_tcp_conf conf;
 	struct tcp_secret secret;

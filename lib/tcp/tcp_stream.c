@@ -630,6 +630,18 @@ iw_tcp_send_space(const struct iw_tcp_stream *s)
 	return s->opts.sndbuf - s->sq_bytes;
 }
 
+const struct iw_tcp_sndq_acct *
+iw_tcp_sndq_acct(const struct iw_tcp *tcp)
+{
+	return &tcp->sq_acct;
+}
+
+uint32_t
+iw_tcp_sndq_mbufs(const struct iw_tcp_stream *s)
+{
+	return s->sq_mbufs;
+}
+
 static int
 send_check(struct iw_tcp_stream *s)
 {
@@ -679,6 +691,10 @@ iw_tcp_send(struct iw_tcp_stream *s, struct rte_mbuf *m, uint32_t flags)
 	e->flags = flags;
 	s->sq_cnt++;
 	s->sq_bytes += len;
+	if (s->sq_mbufs == 0)
+		s->tcp->sq_acct.streams++;
+	s->sq_mbufs += m->nb_segs;
+	s->tcp->sq_acct.mbufs += m->nb_segs;
 	s->queued_total += len;
 	if (flags & IW_TCP_SEND_MORE)
 		s->flags |= TF_MORE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_mempool.h>
 
 #include "iwt.h"
 #include "iwt_verbs.h"
@@ -56,6 +57,11 @@ IWT_CASE(verbs_api_error_signs)
 	dc.tcp_rto_min_us = 60000001;
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* above 60 s */
 	dc.tcp_rto_min_us = 0;
+	dc.tx_sndq_mbufs = 63;
+	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* admission limit below 64 */
+	dc.tx_sndq_mbufs = iw_port_pool(dc.port, 0)->size + 1;
+	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* more than the pool */
+	dc.tx_sndq_mbufs = 0;
 	dc.max_cm_events = 100;
 	IWT_ASSERT_EQ(rte_iwarp_dev_poll(NULL), -EINVAL, "poll NULL");
 	IWT_ASSERT_EQ(rte_iwarp_dev_stats_get(NULL, &st), -EINVAL, "stats NULL");
