@@ -81,7 +81,8 @@ struct iw_tcp_opts {
 	enum iw_tcp_cc cc;          /**< congestion control */
 	uint32_t sndbuf;            /**< bytes queued for sending (default 4 MiB) */
 	uint32_t rcvbuf;            /**< receive window (default 4 MiB) */
-	uint16_t sndq_chains;       /**< chains queued for sending (default 256) */
+	uint16_t sndq_chains;       /**< chains queued for sending (default 256,
+				     *   at least 2: one is kept for IW_TCP_SEND_FINAL) */
 	uint16_t mss;               /**< MSS to announce; 0: from the MTU */
 	bool nagle;                 /**< Nagle's algorithm (default off: nodelay) */
 	uint32_t delack_us;         /**< delayed ACK timeout; 0 = off (default) */
@@ -265,8 +266,8 @@ void iw_tcp_set_cb(struct iw_tcp_stream *s, const struct iw_tcp_cb *cb);
 				      *   tail until the next send or poll */
 #define IW_TCP_SEND_FINAL  (1u << 2) /**< a small last record (an iWARP
 				      *   TERMINATE): queued even when the send
-				      *   buffer is full (not when its entries
-				      *   are) */
+				      *   buffer is full, in the queue entry
+				      *   that other sends leave free */
 
 /**
  * Queue a chain for sending, zero copy: TCP takes ownership of m (the whole

@@ -98,6 +98,8 @@ opts_fix(struct iw_tcp_opts *o)
 		o->sndbuf = 1u << 30;
 	if (o->sndq_chains > 32768)
 		o->sndq_chains = 32768;
+	if (o->sndq_chains < 2)
+		o->sndq_chains = 2; /* one entry is kept for a final record */
 }
 
 uint8_t
@@ -625,7 +627,7 @@ iw_tcp_set_cb(struct iw_tcp_stream *s, const struct iw_tcp_cb *cb)
 uint32_t
 iw_tcp_send_space(const struct iw_tcp_stream *s)
 {
-	if (s->sq_cnt >= s->sq_size || s->sq_bytes >= s->opts.sndbuf)
+	if (s->sq_cnt >= s->sq_size - 1 || s->sq_bytes >= s->opts.sndbuf)
 		return 0;
 	return s->opts.sndbuf - s->sq_bytes;
 }
@@ -676,7 +678,8 @@ iw_tcp_send(struct iw_tcp_stream *s, struct rte_mbuf *m, uint32_t flags)
 	if (rc != 0)
 		return rc;
 	len = m->pkt_len;
-	if (s->sq_cnt == s->sq_size) {
+	/* the last entry is kept for a final record (a TERMINATE must find one) */
+	if (s->sq_cnt >= s->sq_size - ((flags & IW_TCP_SEND_FINAL) ? 0 : 1)) {
 		s->flags |= TF_WANT_WRITE;
 		return -ENOBUFS;
 	}

@@ -1087,3 +1087,71 @@ IWT_CASE(tcp_ring_ack_every_ack_segs_within_a_burst)
 	IWT_ASSERT_EQ(two, 4, "ack_segs 2: one per 2 (RFC 5681 4.2)");
 	return iwt_tcp_pair_close(&p);
 }
+
+/*
+ * The send queue keeps its last entry for a final record (the TERMINATE an
+ * iWARP QP queues behind whatever fills it), and lib/tcp accounts the mbufs
+ * its send queues hold (the engine's admission control reads it): with
+ * every segment A sends dropped, A's 4-entry queue takes three chains, then
+ * refuses a fourth (-ENOBUFS) but takes a final record, then refuses
+ * anything; the counts follow, and fall back to zero once the wire delivers
+ * again and B has acknowledged it all.
+ */
+IWT_CASE(tcp_ring_sndq_keeps_an_entry_for_the_final_record_and_counts_mbufs)
+{
+	struct iw_impair_conf blackhole = { .seed = 1, .drop_ppm = 1000000 };
+	const struct iw_tcp_sndq_acct *acct;
+	struct iw_tcp_stream *l, *a, *b;
+	struct evlog la = { 0 };
+	struct iwt_tcp_pair p;
+	struct iw_tcp_opts o;
+	struct rte_mbuf *m[6];
+	uint64_t t0;
+	int i;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tsq", &p, NULL, 0) == 0, "set-up");
+	test_opts(&o);
+	o.sndq_chains = 4;
+	IWT_RUN(connect_pair(&p, 5003, &o, &a, &b, &l, &la));
+	acct = iw_tcp_sndq_acct(p.tcp[0]);
+	IWT_ASSERT(acct->mbufs == 0 && acct->streams == 0, "nothing queued at first");
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &blackhole), 0, "B hears nothing");
+	for (i = 0; i < 6; i++) {
+		/* chains of two mbufs: 100 + 100 bytes */
+		m[i] = tcp_pattern_chain(iw_net_pool(p.net[0]), 200 * (uint64_t)i, 100);
+		IWT_ASSERT(m[i] != NULL, "mbuf");
+		m[i]->next = tcp_pattern_chain(iw_net_pool(p.net[0]), 200 * (uint64_t)i + 100, 100);
+		IWT_ASSERT(m[i]->next != NULL, "mbuf");
+		m[i]->nb_segs = 2;
+		m[i]->pkt_len = 200;
+	}
+	for (i = 0; i < 3; i++) {
+		IWT_ASSERT_EQ(iw_tcp_send(a, m[i], 0), 200, "chain %d", i);
+		iwt_tcp_poll(&p);	/* sent (and dropped): no appending to it */
+	}
+	IWT_ASSERT(acct->mbufs == 6 && acct->streams == 1, "3 chains of 2: %u mbufs, %u streams",
+		   acct->mbufs, acct->streams);
+	IWT_ASSERT_EQ(iw_tcp_sndq_mbufs(a), 6, "the stream's count");
+	IWT_ASSERT_EQ(iw_tcp_send_space(a), 0, "no space for an ordinary send");
+	IWT_ASSERT_EQ(iw_tcp_send(a, m[3], 0), -ENOBUFS, "the last entry is not for it");
+	IWT_ASSERT_EQ(iw_tcp_send(a, m[3], IW_TCP_SEND_FINAL), 200, "a final record takes it");
+	IWT_ASSERT_EQ(iw_tcp_send(a, m[4], IW_TCP_SEND_FINAL), -ENOBUFS, "then nothing fits");
+	IWT_ASSERT_EQ(acct->mbufs, 8, "4 chains of 2");
+	rte_pktmbuf_free(m[4]);
+	rte_pktmbuf_free(m[5]);
+	/* the wire delivers again: everything is acknowledged, the counts go to 0 */
+	blackhole.drop_ppm = 0;
+	IWT_ASSERT_EQ(iw_port_impair(p.port[1], 0, &blackhole), 0, "impairment off");
+	t0 = ms_now();
+	while (iw_tcp_acked(a) < 800 && ms_now() - t0 < 5000)
+		iwt_tcp_poll(&p);
+	IWT_ASSERT_EQ(iw_tcp_acked(a), 800, "all acknowledged");
+	IWT_ASSERT(acct->mbufs == 0 && acct->streams == 0, "counts back to 0: %u mbufs, %u "
+		   "streams", acct->mbufs, acct->streams);
+	IWT_ASSERT_EQ(iw_tcp_readable(b), 800, "B has the 4 chains");
+	iw_tcp_close(a);
+	iw_tcp_close(b);
+	iw_tcp_close(l);
+	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
