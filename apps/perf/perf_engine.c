@@ -89,7 +89,7 @@ perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_por
 	if (open_port(p, waiting, port) < 0)
 		return -1;
 	memset(&dc, 0, sizeof(dc));
-	dc.port = *port;
+	dc.port = iw_port_handle(*port);
 	dc.ip = perf_engine_ip(p->ip, p->server == NULL ? RTE_BE32(RTE_IPV4(10, 77, 0, 1)) :
 			       RTE_BE32(RTE_IPV4(10, 77, 0, 2)));
 	*dev = rte_iwarp_dev_open(&dc);
