@@ -79,6 +79,8 @@ rte_iwarp_port_info_get(const struct rte_iwarp_port *port, struct rte_iwarp_port
 	info->hw_offloads = p->hw_offloads;
 	info->sw_offloads = p->sw_offloads;
 	info->tso_max = p->tso_max;
+	info->max_tx_segs = p->max_tx_segs;
+	info->mbuf_room = p->mbuf_room;
 	return 0;
 }
 
@@ -158,4 +160,38 @@ rte_iwarp_port_offload_str(const struct rte_iwarp_port *port, char *buf, size_t 
 	if (port == NULL || (buf == NULL && len > 0))
 		return -EINVAL;
 	return iw_port_offload_str(iw_port_of_const(port), buf, len);
+}
+
+uint16_t
+rte_iwarp_port_rx_burst(struct rte_iwarp_port *port, uint16_t queue, struct rte_mbuf **pkts,
+			uint16_t nb)
+{
+	struct iw_port *p = iw_port_of(port);
+
+	if (unlikely(p == NULL || queue >= p->nb_queues))
+		return 0;
+	return iw_port_rx(p, queue, pkts, nb);
+}
+
+uint16_t
+rte_iwarp_port_tx_burst(struct rte_iwarp_port *port, uint16_t queue, struct rte_mbuf **pkts,
+			uint16_t nb)
+{
+	struct iw_port *p = iw_port_of(port);
+
+	if (unlikely(p == NULL || queue >= p->nb_queues))
+		return 0;
+	return iw_port_tx(p, queue, pkts, nb);
+}
+
+struct rte_mempool *
+rte_iwarp_port_mempool(const struct rte_iwarp_port *port, uint16_t queue)
+{
+	const struct iw_port *p = iw_port_of_const(port);
+
+	if (p == NULL || queue >= p->nb_queues) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	return iw_port_pool(p, queue);
 }

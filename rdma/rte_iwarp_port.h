@@ -37,6 +37,8 @@ extern "C" {
 
 /** An open port (opaque). */
 struct rte_iwarp_port;
+struct rte_mbuf;
+struct rte_mempool;
 
 /** @name Offloads, as asked for in rte_iwarp_port_conf and as granted in rte_iwarp_port_info.
  * @{ */
@@ -90,6 +92,8 @@ struct rte_iwarp_port_info {
 	uint32_t hw_offloads; /**< RTE_IWARP_PORT_OFF_* done by the port */
 	uint32_t sw_offloads; /**< RTE_IWARP_PORT_OFF_* asked for but done in software */
 	uint32_t tso_max;     /**< largest TSO burst the port takes (0: no hardware TSO) */
+	uint16_t max_tx_segs; /**< most segments in one transmitted mbuf chain */
+	uint16_t mbuf_room;   /**< data room of the port's mbufs */
 };
 
 /** Port counters (monotonic since the port was opened). */
@@ -225,6 +229,67 @@ int rte_iwarp_port_wait_link(const struct rte_iwarp_port *port, unsigned int tim
  *   -EINVAL (NULL port, or NULL buf with len > 0).
  */
 int rte_iwarp_port_offload_str(const struct rte_iwarp_port *port, char *buf, size_t len);
+
+/**
+ * @name Raw frames
+ * For an application that sends and receives its own Ethernet frames on a
+ * queue no engine runs on (a raw-link baseline, a control channel): the same
+ * path the engines take (the port layer's receive stage, its counters, its
+ * quiescing at close). One lcore polls a queue.
+ * @{
+ */
+
+/**
+ * Receive up to nb frames from a queue.
+ * @param port
+ *   The port.
+ * @param queue
+ *   Its queue (below rte_iwarp_port_info.nb_queues).
+ * @param pkts
+ *   Out: the frames; the caller owns them.
+ * @param nb
+ *   Room in pkts.
+ * @return
+ *   The number received; 0 for a bad queue and once the port is closing.
+ */
+__rte_iwarp_experimental
+uint16_t rte_iwarp_port_rx_burst(struct rte_iwarp_port *port, uint16_t queue,
+				 struct rte_mbuf **pkts, uint16_t nb);
+
+/**
+ * Transmit up to nb frames on a queue (with the offload requests of their
+ * mbufs: see rte_iwarp_port_info.hw_offloads).
+ * @param port
+ *   The port.
+ * @param queue
+ *   Its queue.
+ * @param pkts
+ *   The frames.
+ * @param nb
+ *   How many.
+ * @return
+ *   How many the port took (the first ones); the caller still owns the rest.
+ *   0 for a bad queue and once the port is closing.
+ */
+__rte_iwarp_experimental
+uint16_t rte_iwarp_port_tx_burst(struct rte_iwarp_port *port, uint16_t queue,
+				 struct rte_mbuf **pkts, uint16_t nb);
+
+/**
+ * The mbuf pool of a queue (on its NUMA socket), for the frames the
+ * application builds. Every mbuf taken from it must be back before
+ * rte_iwarp_port_close().
+ * @param port
+ *   The port.
+ * @param queue
+ *   Its queue.
+ * @return
+ *   The pool, or NULL with rte_errno EINVAL (NULL port, bad queue).
+ */
+__rte_iwarp_experimental
+struct rte_mempool *rte_iwarp_port_mempool(const struct rte_iwarp_port *port, uint16_t queue);
+
+/** @} */
 
 #ifdef __cplusplus
 }
