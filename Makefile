@@ -5,7 +5,8 @@ ifeq ($(CI),true)
 MESON_OPTS += -Dwerror=true
 endif
 
-.PHONY: all setup build demo test test-fast test-integration test-interop bench bench-instr clean
+.PHONY: all setup build demo test test-fast test-integration test-interop test-install \
+	install examples bench bench-instr clean
 
 all: build
 
@@ -29,6 +30,22 @@ test-fast: build
 
 test-integration: build
 	meson test -C $(BUILD) --print-errorlogs --suite integration
+
+test-install: build
+	meson test -C $(BUILD) --print-errorlogs --suite install
+
+# make install [PREFIX=/opt/iwarp] [DESTDIR=/staging]: the library (.so and .a),
+# the headers (PREFIX/include/iwarp), librte_iwarp.pc and the apps. PREFIX
+# (default /usr/local) becomes the build directory's prefix.
+PREFIX ?= /usr/local
+install: build
+	meson configure $(BUILD) -Dprefix=$(abspath $(PREFIX))
+	ninja -C $(BUILD)
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
+# the examples, built against the installed library (make install first)
+examples:
+	$(MAKE) -C examples PKG_CONFIG_PATH=$$(find $(abspath $(DESTDIR)$(PREFIX)) -name librte_iwarp.pc -printf '%h' -quit):$$PKG_CONFIG_PATH
 
 test-interop: build
 	meson test -C $(BUILD) --print-errorlogs --suite interop --num-processes 1

@@ -240,6 +240,31 @@ iw_port_park(struct iw_port *port, uint16_t queue)
 	__atomic_store_n(&port->q[queue].parked, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * The public handle of a port (rte_iwarp_port.h) is the port layer's port
+ * itself: the public header declares struct rte_iwarp_port and never defines
+ * it, so the conversions below are the only accesses through either type.
+ */
+struct rte_iwarp_port;
+
+static inline struct iw_port *
+iw_port_of(struct rte_iwarp_port *handle)
+{
+	return (struct iw_port *)(void *)handle;
+}
+
+static inline const struct iw_port *
+iw_port_of_const(const struct rte_iwarp_port *handle)
+{
+	return (const struct iw_port *)(const void *)handle;
+}
+
+static inline struct rte_iwarp_port *
+iw_port_handle(struct iw_port *port)
+{
+	return (struct rte_iwarp_port *)(void *)port;
+}
+
 /** Internal: run the impairment stage over a received burst. */
 uint16_t iw_impair_rx(struct iw_impair *im, struct rte_mbuf **pkts, uint16_t nb,
 		      uint16_t max);

@@ -71,7 +71,7 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 		goto fail;
 	}
 	dev->stags = iw_stag_table_create(conf->max_stags ? conf->max_stags : 65536,
-					  conf->port->socket_id, rte_rdtsc());
+					  iw_port_of(conf->port)->socket_id, rte_rdtsc());
 	if (dev->stags == NULL) {
 		err = rte_errno;
 		goto fail;
@@ -80,7 +80,7 @@ rte_iwarp_dev_open(const struct rte_iwarp_dev_conf *conf)
 	nc.netmask = conf->netmask;
 	nc.gateway = conf->gateway;
 	nc.no_gratuitous_arp = conf->no_gratuitous_arp;
-	dev->net = iw_net_create(&nc, conf->port, conf->queue);
+	dev->net = iw_net_create(&nc, iw_port_of(conf->port), conf->queue);
 	if (dev->net == NULL) {
 		err = rte_errno;
 		goto fail;

@@ -93,11 +93,12 @@
 
 #include <rte_byteorder.h>
 
+#include "rte_iwarp_common.h"
+#include "rte_iwarp_port.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct iw_port;
 
 /* ------------------------------------------------------------------------- */
 /* Device                                                                    */
@@ -130,7 +131,7 @@ enum rte_iwarp_tx_zero_copy {
 
 /** Device configuration. Zero values select the defaults noted. */
 struct rte_iwarp_dev_conf {
-	struct iw_port *port;   /**< open pmd/ port (required) */
+	struct rte_iwarp_port *port; /**< open port (rte_iwarp_port_open(); required) */
 	uint16_t queue;         /**< its queue this engine owns */
 	rte_be32_t ip;          /**< local IPv4 address (required) */
 	rte_be32_t netmask;     /**< default 255.255.255.0 */
@@ -168,7 +169,7 @@ struct rte_iwarp_dev_conf {
 struct rte_iwarp_dev;
 
 /**
- * Open an engine on a port queue: creates the network stack instance, TCP
+ * Open an engine on a port queue (a port of rte_iwarp_port_open()): creates the network stack instance, TCP
  * and the STag table.
  * @param conf
  *   Configuration.
@@ -218,6 +219,7 @@ struct rte_iwarp_srq;
  *   The channel, or NULL with rte_errno: EINVAL (NULL device, inline mode),
  *   ENOSPC (64 channels, the default one included), ENOMEM.
  */
+__rte_iwarp_experimental
 struct rte_iwarp_svc_channel *rte_iwarp_svc_channel_create(struct rte_iwarp_dev *dev);
 
 /**
@@ -226,6 +228,7 @@ struct rte_iwarp_svc_channel *rte_iwarp_svc_channel_create(struct rte_iwarp_dev 
  * the device closes are freed with it (do not free them afterwards).
  * @return 0, -EBUSY (a QP or SRQ is bound to it).
  */
+__rte_iwarp_experimental
 int rte_iwarp_svc_channel_free(struct rte_iwarp_svc_channel *ch);
 
 /**
@@ -235,9 +238,11 @@ int rte_iwarp_svc_channel_free(struct rte_iwarp_svc_channel *ch);
  * channel's producer posts to the QP. Destroying the QP unbinds it.
  * @return 0, -EINVAL (NULL QP, inline mode, channel of another device).
  */
+__rte_iwarp_experimental
 int rte_iwarp_qp_set_channel(struct rte_iwarp_qp *qp, struct rte_iwarp_svc_channel *ch);
 
 /** The same for an SRQ's posts. @return 0, -EINVAL. */
+__rte_iwarp_experimental
 int rte_iwarp_srq_set_channel(struct rte_iwarp_srq *srq, struct rte_iwarp_svc_channel *ch);
 
 /**
@@ -287,6 +292,7 @@ int rte_iwarp_dev_stats_get(const struct rte_iwarp_dev *dev, struct rte_iwarp_de
  * lcore's counter: read it there, or take it as approximate elsewhere.
  * @return the count, or 0 for NULL.
  */
+__rte_iwarp_experimental
 uint64_t rte_iwarp_dev_busy_polls(const struct rte_iwarp_dev *dev);
 
 /* ------------------------------------------------------------------------- */

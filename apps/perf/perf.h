@@ -218,7 +218,7 @@ extern const struct perf_transport perf_rdma_transport;
 extern const struct perf_transport perf_perftest_transport;
 
 /* The engine of the two RDMA transports (perf_engine.c). */
-struct iw_port;
+struct rte_iwarp_port;
 struct rte_iwarp_dev;
 
 /** An IPv4 address in network order from s, or def when s is NULL or not one. */
@@ -231,15 +231,18 @@ uint32_t perf_engine_ip(const char *s, uint32_t def);
  * @return 0, or -1 after the one error line; *port and *dev are set as far as
  *   they were opened (perf_engine_close() takes them either way).
  */
-int perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_port **port,
-		     struct rte_iwarp_dev **dev);
+int perf_engine_open(const struct perf_params *p, const char *waiting,
+		     struct rte_iwarp_port **port, struct rte_iwarp_dev **dev);
 
 /**
  * Poll the device drain_ms so the last segments of the close leave, quiesce
  * the port (a net_memif peer must stop first), close the device and the port.
  * NULLs are accepted.
  */
-void perf_engine_close(const struct perf_params *p, struct iw_port *port,
+/** The ethdev name of a port, for messages ("?" when unknown; a static buffer). */
+const char *perf_port_name(const struct rte_iwarp_port *port);
+
+void perf_engine_close(const struct perf_params *p, struct rte_iwarp_port *port,
 		       struct rte_iwarp_dev *dev, unsigned int drain_ms);
 
 /**

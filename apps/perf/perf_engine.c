@@ -13,7 +13,6 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 
-#include "iw_port.h"
 #include "rte_iwarp.h"
 #include "perf.h"
 
@@ -27,16 +26,27 @@ perf_engine_ip(const char *s, uint32_t def)
 	return def;
 }
 
-static int
-open_port(const struct perf_params *p, const char *waiting, struct iw_port **portp)
+const char *
+perf_port_name(const struct rte_iwarp_port *port)
 {
-	struct iw_port_conf conf;
+	static struct rte_iwarp_port_info info;
+
+	if (rte_iwarp_port_info_get(port, &info) != 0)
+		return "?";
+	return info.name;
+}
+
+static int
+open_port(const struct perf_params *p, const char *waiting, struct rte_iwarp_port **portp)
+{
+	struct rte_iwarp_port_conf conf;
+	struct rte_iwarp_port_info info;
 	char name[RTE_ETH_NAME_MAX_LEN];
-	struct iw_port *port;
+	struct rte_iwarp_port *port;
 	uint16_t pid;
+	bool found = false;
 
 	memset(&conf, 0, sizeof(conf));
-	conf.port_id = -1;
 	conf.nb_queues = 1;
 	if (p->dev != NULL) {
 		conf.dev = p->dev;
@@ -44,17 +54,18 @@ open_port(const struct perf_params *p, const char *waiting, struct iw_port **por
 	} else {
 		RTE_ETH_FOREACH_DEV(pid) {
 			conf.port_id = pid;
+			found = true;
 			break;
 		}
-		if (conf.port_id < 0) {
+		if (!found) {
 			perf_error("--rdma: no DPDK port: give one with --vdev/-a before '--' or "
 				   "--dev NAME");
 			return -1;
 		}
-		if (rte_eth_dev_get_name_by_port((uint16_t)conf.port_id, name) != 0)
+		if (rte_eth_dev_get_name_by_port(conf.port_id, name) != 0)
 			snprintf(name, sizeof(name), "port %d", conf.port_id);
 	}
-	port = iw_port_open(&conf);
+	port = rte_iwarp_port_open(&conf);
 	if (port == NULL) {
 		if (rte_errno == ENODEV)
 			perf_error("--dev: no such device '%s'", name);
@@ -65,13 +76,15 @@ open_port(const struct perf_params *p, const char *waiting, struct iw_port **por
 		return -1;
 	}
 	*portp = port;
+	if (rte_iwarp_port_info_get(port, &info) == 0)
+		snprintf(name, sizeof(name), "%s", info.name);
 	if (p->server == NULL) {
-		printf(PERF_PROG ": %s on %s (%s port %u, up to %u s)\n", waiting, port->name,
+		printf(PERF_PROG ": %s on %s (%s port %u, up to %u s)\n", waiting, name,
 		       p->ip != NULL ? p->ip : "10.77.0.1", p->port, p->timeout_s);
 		fflush(stdout);
 	}
-	if (iw_port_wait_link(port, p->timeout_s * 1000) != 0) {
-		perf_error("link of %s still down after %u s: is the %s running?", port->name,
+	if (rte_iwarp_port_wait_link(port, p->timeout_s * 1000) != 0) {
+		perf_error("link of %s still down after %u s: is the %s running?", name,
 			   p->timeout_s, p->server ? "server" : "client");
 		return -1;
 	}
@@ -79,8 +92,8 @@ open_port(const struct perf_params *p, const char *waiting, struct iw_port **por
 }
 
 int
-perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_port **port,
-		 struct rte_iwarp_dev **dev)
+perf_engine_open(const struct perf_params *p, const char *waiting,
+		 struct rte_iwarp_port **port, struct rte_iwarp_dev **dev)
 {
 	struct rte_iwarp_dev_conf dc;
 
@@ -94,7 +107,7 @@ perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_por
 			       RTE_BE32(RTE_IPV4(10, 77, 0, 2)));
 	*dev = rte_iwarp_dev_open(&dc);
 	if (*dev == NULL) {
-		perf_error("rte_iwarp_dev_open on %s: %s", (*port)->name,
+		perf_error("rte_iwarp_dev_open on %s: %s", perf_port_name(*port),
 			   rte_strerror(rte_errno));
 		return -1;
 	}
@@ -102,7 +115,8 @@ perf_engine_open(const struct perf_params *p, const char *waiting, struct iw_por
 }
 
 void
-perf_engine_close(const struct perf_params *p, struct iw_port *port, struct rte_iwarp_dev *dev,
+perf_engine_close(const struct perf_params *p, struct rte_iwarp_port *port,
+		  struct rte_iwarp_dev *dev,
 		  unsigned int drain_ms)
 {
 	uint64_t end;
@@ -119,10 +133,10 @@ perf_engine_close(const struct perf_params *p, struct iw_port *port, struct rte_
 		 * of a net_memif pair goes away (the server waits longer: the
 		 * client closes first).
 		 */
-		iw_port_quiesce(port);
+		rte_iwarp_port_quiesce(port);
 		rte_delay_ms(p->server != NULL ? 200 : 600);
 	}
 	rte_iwarp_dev_close(dev);
 	if (port != NULL)
-		iw_port_close(port);
+		rte_iwarp_port_close(port);
 }

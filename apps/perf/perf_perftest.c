@@ -46,7 +46,6 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 
-#include "iw_port.h"
 #include "rte_iwarp.h"
 #include "perf.h"
 
@@ -94,7 +93,7 @@ _Static_assert(sizeof(struct pt_dest) == 56, "perftest's pingpong_dest is 56 byt
 struct pt {
 	const struct perf_params *p;
 	bool client;
-	struct iw_port *port;
+	struct rte_iwarp_port *port;
 	struct rte_iwarp_dev *dev;
 	struct rte_iwarp_pd *pd;
 	struct rte_iwarp_cq *cq;
@@ -1147,7 +1146,7 @@ pt_run(const struct perf_params *p)
 		rc = pt_establish(t);
 	if (rc == 0) {
 		snprintf(t->desc, sizeof(t->desc), "librte_iwarp on %s, perftest -R peer %s",
-			 t->port->name, t->peer_version);
+			 perf_port_name(t->port), t->peer_version);
 		rc = pt_sizes(t, &last);
 	}
 	if (rc == 0)

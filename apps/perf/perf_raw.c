@@ -38,7 +38,7 @@
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
-#include "iw_port.h"
+#include "rte_iwarp_port.h"
 #include "perf.h"
 #include "perf_proto.h"
 
@@ -85,7 +85,9 @@ struct raw_ev {
 
 struct raw {
 	const struct perf_params *p;
-	struct iw_port *port;
+	struct rte_iwarp_port *port;
+	struct rte_iwarp_port_info info; /* name, MAC, MTU, TX segments */
+	struct rte_ether_addr mac;
 	struct rte_mempool *pool;
 	struct rte_ether_addr peer;
 	uint32_t frag_max;              /* data bytes per frame */
@@ -128,7 +130,7 @@ raw_frame(struct raw *r, uint8_t type, uint32_t msg, uint32_t off, uint32_t len,
 		return NULL;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&r->peer, &eh->dst_addr);
-	rte_ether_addr_copy(&r->port->mac, &eh->src_addr);
+	rte_ether_addr_copy(&r->mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RAW_ETHERTYPE);
 	h = (struct raw_hdr *)(eh + 1);
 	h->type = type;
@@ -246,7 +248,7 @@ raw_flush(struct raw *r)
 
 	if (r->pend_n == 0)
 		return 0;
-	n = iw_port_tx(r->port, 0, r->pend, (uint16_t)RTE_MIN(r->pend_n, RAW_TX_BURST));
+	n = rte_iwarp_port_tx_burst(r->port, 0, r->pend, (uint16_t)RTE_MIN(r->pend_n, RAW_TX_BURST));
 	if (n > 0) {
 		memmove(r->pend, r->pend + n, (r->pend_n - n) * sizeof(r->pend[0]));
 		r->pend_n -= n;
@@ -304,7 +306,7 @@ raw_poll(struct raw *r, raw_ev_fn fn, void *ctx)
 	uint16_t n, i;
 	uint32_t dlen;
 
-	n = iw_port_rx(r->port, 0, pkts, r->rx_burst);
+	n = rte_iwarp_port_rx_burst(r->port, 0, pkts, r->rx_burst);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -508,7 +510,7 @@ cl_exchange(struct raw *r, struct cl *c, const struct perf_ctl *out, uint16_t wa
 		/* A retried request is bounded in total; an answer by silence. */
 		if (raw_account(r, t0, work) < 0 || (resend && rte_rdtsc() - start > r->timeout)) {
 			perf_error("%s: no answer from the server on %s within %u s", what,
-				   r->port->name, r->p->timeout_s);
+				   r->info.name, r->p->timeout_s);
 			return -1;
 		}
 	}
@@ -524,16 +526,14 @@ cl_can_issue(const struct cl *c, uint64_t deadline)
 static bool
 raw_link_down(const struct raw *r)
 {
-	struct rte_eth_link link;
-
-	return iw_port_link(r->port, &link) == 0 && !link.link_status;
+	return rte_iwarp_port_link_status(r->port) == 0;
 }
 
 static int
 cl_stalled(struct raw *r, const struct cl *c)
 {
 	perf_error("%s: the server stopped answering for %u s (%" PRIu64 " messages sent, %"
-		   PRIu64 " acknowledged, %" PRIu64 " malformed frames): %s", r->port->name,
+		   PRIu64 " acknowledged, %" PRIu64 " malformed frames): %s", r->info.name,
 		   r->p->timeout_s, c->issued,
 		   c->p->kind == PERF_KIND_BW && c->p->verb != PERF_VERB_READ ? c->credited :
 		   c->done, r->malformed,
@@ -657,7 +657,7 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	if (cl_exchange(r, c, &m, PERF_MSG_BEGIN_ACK, false, "BEGIN") < 0)
 		return -1;
 	if (rte_be_to_cpu_32(c->ctl.status) != PERF_ST_OK) {
-		perf_error("the server on %s refused the test: %s", r->port->name,
+		perf_error("the server on %s refused the test: %s", r->info.name,
 			   rte_be_to_cpu_32(c->ctl.status) == PERF_ST_TEST_MISMATCH ?
 			   "it runs another test" : "no memory for the buffers");
 		return -1;
@@ -678,13 +678,13 @@ cl_size(struct raw *r, struct cl *c, uint32_t size, struct perf_result *res)
 	got = rte_be_to_cpu_64(c->ctl.count);
 	if (got != c->issued) {
 		perf_error("%s: the server received %" PRIu64 " of %" PRIu64 " messages (%" PRIu64
-			   " malformed frames here)", r->port->name, got, c->issued,
+			   " malformed frames here)", r->info.name, got, c->issued,
 			   r->malformed);
 		return -1;
 	}
 	if (c->bidir && rte_be_to_cpu_64(c->ctl.sent) != c->rx_count) {
 		perf_error("%s: the server streamed %" PRIu64 " messages, %" PRIu64 " arrived",
-			   r->port->name, (uint64_t)rte_be_to_cpu_64(c->ctl.sent), c->rx_count);
+			   r->info.name, (uint64_t)rte_be_to_cpu_64(c->ctl.sent), c->rx_count);
 		return -1;
 	}
 	memset(res, 0, sizeof(*res));
@@ -754,7 +754,7 @@ sv_reply(struct raw *r, struct sv *s, const struct perf_ctl *c)
 		raw_flush(r);
 		if (rte_rdtsc() > end) {
 			perf_error("%s: cannot send to the client for %u s (TX stuck)",
-				   r->port->name, r->p->timeout_s);
+				   r->info.name, r->p->timeout_s);
 			s->error = 1;
 			return;
 		}
@@ -809,7 +809,7 @@ sv_ev(struct raw *r, void *ctx, const struct raw_ev *ev)
 				c.status = rte_cpu_to_be_32(PERF_ST_TEST_MISMATCH);
 				sv_reply(r, s, &c);
 				perf_error("the client on %s runs %s, this server %s",
-					   r->port->name, perf_test_name(ev->ctl->verb,
+					   r->info.name, perf_test_name(ev->ctl->verb,
 									 ev->ctl->kind),
 					   p->test_name);
 				s->error = 1;
@@ -910,11 +910,10 @@ sv_result(struct raw *r, struct sv *s)
 static void
 raw_linger(struct raw *r)
 {
-	struct rte_eth_link link;
 	unsigned int ms;
 
 	for (ms = 0; ms < RAW_LINGER_MS; ms += 10) {
-		if (iw_port_link(r->port, &link) == 0 && !link.link_status)
+		if (rte_iwarp_port_link_status(r->port) == 0)
 			return;
 		rte_delay_ms(10);
 	}
@@ -972,12 +971,12 @@ raw_server(struct raw *r)
 		work += raw_flush(r);
 		if (raw_account(r, t0, work) < 0) {
 			if (s.sizes == 0 && !s.in_test)
-				perf_error("no client on %s within %u s", r->port->name,
+				perf_error("no client on %s within %u s", r->info.name,
 					   r->p->timeout_s);
 			else
 				perf_error("%s: the client went silent for %u s (%" PRIu64
 					   " messages in, %" PRIu64 " malformed frames)%s",
-					   r->port->name, r->p->timeout_s, s.received,
+					   r->info.name, r->p->timeout_s, s.received,
 					   r->malformed, raw_link_down(r) ?
 					   ": the link is down (client gone?)" : "");
 			return -1;
@@ -985,7 +984,7 @@ raw_server(struct raw *r)
 	}
 	raw_linger(r);
 	printf(PERF_PROG ": served %u size(s) of %s on %s\n", s.sizes, r->p->test_name,
-	       r->port->name);
+	       r->info.name);
 	return 0;
 }
 
@@ -1008,7 +1007,7 @@ raw_client(struct raw *r)
 		goto out;
 	rte_ether_addr_copy(&c.from, &r->peer);
 	snprintf(r->desc, sizeof(r->desc), "%s to " RTE_ETHER_ADDR_PRT_FMT ", TX %s",
-		 r->port->name, RTE_ETHER_ADDR_BYTES(&r->peer),
+		 r->info.name, RTE_ETHER_ADDR_BYTES(&r->peer),
 		 r->zero_copy ? "zero-copy" : "copied");
 	perf_report_banner(p, r->desc);
 	perf_report_header(p);
@@ -1048,22 +1047,24 @@ static int
 raw_open(struct raw *r)
 {
 	char name[RTE_ETH_NAME_MAX_LEN];
-	struct iw_port_conf conf;
+	struct rte_iwarp_port_conf conf;
 	uint16_t pid;
 	unsigned int ms;
+	bool found = false;
 
 	memset(&conf, 0, sizeof(conf));
-	conf.port_id = -1;
 	conf.nb_queues = 1;
-	conf.offloads = IW_OFF_MULTISEG;   /* header + data chains: TX without a copy */
+	/* header + data chains: TX without a copy */
+	conf.offloads = RTE_IWARP_PORT_OFF_MULTISEG;
 	if (r->p->dev != NULL) {
 		conf.dev = r->p->dev;
 	} else {
 		RTE_ETH_FOREACH_DEV(pid) {
 			conf.port_id = pid;
+			found = true;
 			break;
 		}
-		if (conf.port_id < 0) {
+		if (!found) {
 			perf_error("--raw: no DPDK port: give one with --vdev/-a before '--' or "
 				   "--dev NAME");
 			return -1;
@@ -1071,9 +1072,9 @@ raw_open(struct raw *r)
 	}
 	if (conf.dev != NULL)
 		snprintf(name, sizeof(name), "%s", conf.dev);
-	else if (rte_eth_dev_get_name_by_port((uint16_t)conf.port_id, name) != 0)
+	else if (rte_eth_dev_get_name_by_port(conf.port_id, name) != 0)
 		snprintf(name, sizeof(name), "port %d", conf.port_id);
-	r->port = iw_port_open(&conf);
+	r->port = rte_iwarp_port_open(&conf);
 	if (r->port == NULL) {
 		if (rte_errno == ENODEV)
 			perf_error("--dev: no such device '%s'", name);
@@ -1083,24 +1084,29 @@ raw_open(struct raw *r)
 				   " (a net_memif client needs its server running)" : "");
 		return -1;
 	}
-	r->pool = iw_port_pool(r->port, 0);
-	r->zero_copy = r->port->max_tx_segs >= 2;
+	if (rte_iwarp_port_info_get(r->port, &r->info) != 0) {
+		perf_error("cannot describe %s", name);
+		return -1;
+	}
+	memcpy(r->mac.addr_bytes, r->info.mac_addr, RTE_ETHER_ADDR_LEN);
+	r->pool = rte_iwarp_port_mempool(r->port, 0);
+	r->zero_copy = r->info.max_tx_segs >= 2;
 	r->shinfo.free_cb = raw_extbuf_free;
 	r->shinfo.fcb_opaque = NULL;
 	rte_mbuf_ext_refcnt_set(&r->shinfo, 1);
-	r->frag_max = r->port->mtu - (uint32_t)sizeof(struct raw_hdr);
+	r->frag_max = r->info.mtu - (uint32_t)sizeof(struct raw_hdr);
 	r->rx_burst = (uint16_t)RTE_MIN(r->p->rx_depth, RAW_RX_MAX);
 	r->hz = perf_tsc_hz();
 	r->timeout = (uint64_t)r->p->timeout_s * r->hz;
 	ms = r->p->timeout_s * 1000;
 	if (r->p->server == NULL) {
 		printf(PERF_PROG ": waiting for a client on %s (MAC " RTE_ETHER_ADDR_PRT_FMT
-		       ", up to %u s)\n", r->port->name, RTE_ETHER_ADDR_BYTES(&r->port->mac),
+		       ", up to %u s)\n", r->info.name, RTE_ETHER_ADDR_BYTES(&r->mac),
 		       r->p->timeout_s);
 		fflush(stdout);
 	}
-	if (iw_port_wait_link(r->port, ms) != 0) {
-		perf_error("link of %s still down after %u s: is the %s running?", r->port->name,
+	if (rte_iwarp_port_wait_link(r->port, ms) != 0) {
+		perf_error("link of %s still down after %u s: is the %s running?", r->info.name,
 			   r->p->timeout_s, r->p->server ? "server" : "client");
 		return -1;
 	}
@@ -1130,7 +1136,7 @@ raw_run(const struct perf_params *p)
 	if (r->port != NULL) {
 		/* Free what was never sent before the pools go. */
 		rte_pktmbuf_free_bulk(r->pend, r->pend_n);
-		iw_port_close(r->port);
+		rte_iwarp_port_close(r->port);
 	}
 	rte_free(r->tbuf);
 	free(r->rbuf);

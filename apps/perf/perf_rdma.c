@@ -52,7 +52,6 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 
-#include "iw_port.h"
 #include "rte_iwarp.h"
 #include "perf.h"
 #include "perf_proto.h"
@@ -122,7 +121,7 @@ struct rd_conn {
 
 struct rd {
 	const struct perf_params *p;
-	struct iw_port *port;
+	struct rte_iwarp_port *port;
 	struct rte_iwarp_dev *dev;
 	struct rte_iwarp_pd *pd;
 	struct rte_iwarp_cq *cq;  /* sends and receives of every connection */
@@ -1595,7 +1594,7 @@ rd_client(struct rd *r)
 	for (i = 0; i < r->nc; i++)
 		if (rd_connect_one(r, i, dst) < 0)
 			return -1;
-	snprintf(r->desc, sizeof(r->desc), "librte_iwarp on %s to %s port %u", r->port->name,
+	snprintf(r->desc, sizeof(r->desc), "librte_iwarp on %s to %s port %u", perf_port_name(r->port),
 		 p->server, p->port);
 	perf_report_banner(p, r->desc);
 	perf_report_header(p);

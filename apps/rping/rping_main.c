@@ -23,7 +23,6 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 
-#include "iw_port.h"
 #include "rping.h"
 
 #define MAX_CONNS 64
@@ -40,7 +39,8 @@ on_signal(int sig)
 
 struct rping_app {
 	struct rping_params p;
-	struct iw_port *port;
+	struct rte_iwarp_port *port;
+	char port_name[256];
 	struct rte_iwarp_dev *dev;
 	struct rte_iwarp_pd *pd;
 	struct rte_iwarp_cm_id *lid;
@@ -60,12 +60,13 @@ ip_str(rte_be32_t a, char *buf, size_t len)
 static int
 open_port(struct rping_app *a)
 {
-	struct iw_port_conf pc;
+	struct rte_iwarp_port_conf pc;
+	struct rte_iwarp_port_info info;
 	char name[sizeof(a->p.dev)];
 	uint16_t pid;
+	bool found = false;
 
 	memset(&pc, 0, sizeof(pc));
-	pc.port_id = -1;
 	pc.nb_queues = 1;
 	pc.mtu = a->p.mtu;
 	if (a->p.dev[0] != '\0') {
@@ -74,17 +75,18 @@ open_port(struct rping_app *a)
 	} else {
 		RTE_ETH_FOREACH_DEV(pid) {
 			pc.port_id = pid;
+			found = true;
 			break;
 		}
-		if (pc.port_id < 0) {
+		if (!found) {
 			rping_error("no DPDK port: give one with --vdev/-a before '--' or "
 				    "--dev NAME");
 			return -1;
 		}
-		if (rte_eth_dev_get_name_by_port((uint16_t)pc.port_id, name) != 0)
+		if (rte_eth_dev_get_name_by_port(pc.port_id, name) != 0)
 			snprintf(name, sizeof(name), "port %d", pc.port_id);
 	}
-	a->port = iw_port_open(&pc);
+	a->port = rte_iwarp_port_open(&pc);
 	if (a->port == NULL) {
 		if (rte_errno == ENODEV)
 			rping_error("--dev: no such device '%s'", name);
@@ -92,6 +94,10 @@ open_port(struct rping_app *a)
 			rping_error("cannot start %s: %s", name, rte_strerror(rte_errno));
 		return -1;
 	}
+	if (rte_iwarp_port_info_get(a->port, &info) == 0)
+		snprintf(a->port_name, sizeof(a->port_name), "%s", info.name);
+	else
+		snprintf(a->port_name, sizeof(a->port_name), "%s", name);
 	return 0;
 }
 
@@ -107,7 +113,7 @@ open_dev(struct rping_app *a)
 	dc.gateway = a->p.gateway;
 	a->dev = rte_iwarp_dev_open(&dc);
 	if (a->dev == NULL) {
-		rping_error("cannot open the iWARP device on %s: %s", a->port->name,
+		rping_error("cannot open the iWARP device on %s: %s", a->port_name,
 			    rte_strerror(rte_errno));
 		return -1;
 	}
@@ -453,8 +459,8 @@ run_client(struct rping_app *a)
 	int rc;
 
 	ip_str(a->p.addr, a->peer, sizeof(a->peer));
-	if (iw_port_wait_link(a->port, a->p.timeout_s * 1000) != 0) {
-		rping_error("link of %s still down after %u s", a->port->name, a->p.timeout_s);
+	if (rte_iwarp_port_wait_link(a->port, a->p.timeout_s * 1000) != 0) {
+		rping_error("link of %s still down after %u s", a->port_name, a->p.timeout_s);
 		return -1;
 	}
 	c = conn_new(a);
@@ -528,7 +534,7 @@ app_close(struct rping_app *a)
 	if (a->port != NULL) {
 		/* a shared-memory peer must not be mid-poll when the wire goes */
 		usleep(QUIET_BEFORE_CLOSE_US);
-		iw_port_close(a->port);
+		rte_iwarp_port_close(a->port);
 	}
 }
 

@@ -164,7 +164,7 @@ iwt_siw_ep_open(struct iwt_siw_ep *e)
 	e->port = iw_port_open(&pc);
 	IWT_ASSERT(e->port != NULL, "port on iwsv1: %s", rte_strerror(rte_errno));
 	IWT_ASSERT_EQ(iw_port_wait_link(e->port, 5000), 0, "link up");
-	dc.port = e->port;
+	dc.port = iw_port_handle(e->port);
 	dc.ip = inet_addr(IWT_SIW_OURS);
 	dc.netmask = inet_addr("255.255.255.0");
 	e->dev = rte_iwarp_dev_open(&dc);

@@ -456,7 +456,7 @@ side_open(struct iwt_mside *s, const char *sock, unsigned int *pool_full)
 		IWT_ASSERT_EQ(iwt_mctl_send(s, T_PORT, NULL, 0), 0, "server: PORT");
 	IWT_ASSERT_EQ(iw_port_wait_link(s->port, WAIT_MS), 0, "%s: link", s->who);
 	*pool_full = rte_mempool_avail_count(iw_port_pool(s->port, 0));
-	dc.port = s->port;
+	dc.port = iw_port_handle(s->port);
 	dc.ip = IWT_M_IP(s->role);
 	s->dev = rte_iwarp_dev_open(&dc);
 	IWT_ASSERT(s->dev != NULL, "%s: dev_open: %s", s->who, rte_strerror(rte_errno));

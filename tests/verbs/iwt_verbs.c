@@ -54,7 +54,7 @@ iwt_vpair_open_conf(struct iwt_vpair *p, const char *name, uint32_t cqe,
 	}
 	for (i = 0; i < 2; i++) {
 		p->pool_full[i] = rte_mempool_avail_count(iw_port_pool(p->port[i], 0));
-		dc.port = p->port[i];
+		dc.port = iw_port_handle(p->port[i]);
 		dc.ip = i == 0 ? IWT_V_IP_A : IWT_V_IP_B;
 		p->dev[i] = rte_iwarp_dev_open(&dc);
 		if (p->dev[i] == NULL) {

@@ -46,7 +46,7 @@ IWT_CASE(verbs_api_error_signs)
 	/* device */
 	NULL_ERRNO(rte_iwarp_dev_open(NULL), EINVAL);
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);
-	dc.port = p.port[0];
+	dc.port = iw_port_handle(p.port[0]);
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* no address */
 	dc.ip = IWT_V_IP_A;
 	dc.max_cm_events = 100;
