@@ -59,7 +59,7 @@ IWT_CASE(verbs_api_error_signs)
 	dc.tcp_rto_min_us = 0;
 	dc.tx_sndq_mbufs = 63;
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* admission limit below 64 */
-	dc.tx_sndq_mbufs = iw_port_pool(dc.port, 0)->size + 1;
+	dc.tx_sndq_mbufs = iw_port_pool(p.port[0], 0)->size + 1;
 	NULL_ERRNO(rte_iwarp_dev_open(&dc), EINVAL);          /* more than the pool */
 	dc.tx_sndq_mbufs = 0;
 	dc.max_cm_events = 100;
