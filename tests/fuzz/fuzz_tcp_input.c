@@ -23,7 +23,9 @@
  *      are added
  *   4: B has 3000 bytes in flight to A before the frames
  *   5: A has sent B 1000 bytes before the frames (B has data to read)
- *   6-7: B is polled 1 + this many times after each frame
+ *   6: B is polled 3 times after each frame (else once)
+ *   7: B has shut its direction down (sent its FIN) before the frames: the
+ *      FIN_WAIT, CLOSING and TIME_WAIT side
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -259,7 +261,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	mode = data[0];
-	polls = 1 + (mode >> 6);
+	polls = mode & 0x40 ? 3 : 1;
 	data++;
 	size--;
 
@@ -268,6 +270,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prefill(a, 1000, true);
 	if (mode & 0x10)
 		prefill(b, 3000, false);
+	if (mode & 0x80) {
+		if (iw_tcp_shutdown(b) != 0)
+			die("shutdown failed");
+		iw_net_poll(net[1]);
+	}
 
 	while (size >= 2 && frames++ < MAX_FRAMES) {
 		uint32_t len = (uint32_t)data[0] << 8 | data[1];

@@ -74,6 +74,9 @@ put('tcp_input', frames(FIXREL | 0x20, seg(0, 0, ACK, win=0), seg(0, 0, ACK, win
 put('tcp_input', frames(FIXREL, seg(0, 0, ACK, opts=ts(1, 0), data=b'f' * 10),
                         seg(10, 0, ACK, opts=ts(0x80000000, 0), data=b'g' * 10)))
 put('tcp_input', frames(FIXREL | 0x40, seg(0, 0x10000000, ACK)))
+put('tcp_input', frames(FIXREL | 0x80, seg(0, 1, ACK), seg(0, 1, ACK | FIN), seg(1, 1, ACK)))
+put('tcp_input', frames(FIXREL | 0x80, seg(0, 0, ACK | FIN), seg(1, 1, ACK)))
+put('tcp_input', frames(FIXREL | 0x90, seg(0, 3001, ACK), seg(0, 3001, ACK | FIN, data=b'i' * 10)))
 put('tcp_input', frames(LISTEN, seg(1000, 0, SYN, opts=MSS + WS + SACKOK + ts(5, 0), sport=40000)))
 put('tcp_input', frames(LISTEN, seg(1000, 0, SYN, opts=MSS, sport=40001),
                         seg(1001, 0, ACK, sport=40001), seg(1001, 0, ACK | PSH, data=b'h' * 20,
