@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Build a libFuzzer target of the protocol engine with clang and run it for a
-# bounded time from its committed corpus. Exit 0 when no crash was found, 77 when
-# clang/libFuzzer is not available (printed), non-zero on a crash or build error.
+# Build a libFuzzer target with clang and run it for a bounded time from its
+# committed corpus. Exit 0 when no crash was found, 77 when clang/libFuzzer is
+# not available (printed), non-zero on a crash or build error.
 #
 #   tests/fuzz/run.sh TARGET OUTDIR [SECONDS]
 #
-# TARGET: mpa_handshake | fpdu_rx | tcp_input | rping_msg | perf_ctl. New corpus entries go to OUTDIR, never into
-# the committed corpus. Crash inputs are written to OUTDIR/crash-*.
+# TARGET: mpa_handshake | fpdu_rx | tcp_input | rping_msg | perf_ctl (see
+# docs/fuzzing.md). New corpus entries go to OUTDIR, never into the committed
+# corpus. Crash inputs are written to OUTDIR/crash-*.
 set -eu
 
 target=${1:?target}
