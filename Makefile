@@ -1,12 +1,17 @@
 # librte_iwarp: the two commands of the README, and a few helpers.
 BUILD ?= build
+# The sanitizer build (ASan + UBSan, every finding fatal): make test runs the
+# fast and integration suites there too, with timeouts SAN_TIMEOUT_MULT times
+# longer (ASan slows the engine and the polling loops about 2x).
+SAN_BUILD ?= build-san
+SAN_TIMEOUT_MULT ?= 3
 MESON_OPTS ?=
 ifeq ($(CI),true)
 MESON_OPTS += -Dwerror=true
 endif
 
-.PHONY: all setup build demo test test-fast test-integration test-interop test-install \
-	install examples bench bench-instr clean
+.PHONY: all setup build build-san demo test test-san test-san-run test-fast test-integration \
+	test-interop test-install test-fuzz install examples bench bench-instr clean
 
 all: build
 
@@ -19,11 +24,34 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+$(SAN_BUILD)/build.ninja:
+	meson setup $(SAN_BUILD) -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+		$(MESON_OPTS)
+
+build-san: setup $(SAN_BUILD)/build.ninja
+	ninja -C $(SAN_BUILD)
+
 demo: build
 	@./scripts/demo.sh $(BUILD)
 
-test: build
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+# Every suite of the normal build (the fuzz suite: each libFuzzer target from its
+# committed corpus), then fast and integration under ASan + UBSan; fails if
+# either fails.
+test: build build-san
+	@rc=0; \
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=1; \
+	$(MAKE) --no-print-directory test-san-run || rc=1; \
+	exit $$rc
+
+test-san: build-san
+	@$(MAKE) --no-print-directory test-san-run
+
+test-san-run:
+	meson test -C $(SAN_BUILD) --print-errorlogs --num-processes 2 \
+		--suite fast --suite integration --timeout-multiplier $(SAN_TIMEOUT_MULT)
+
+test-fuzz: build
+	meson test -C $(BUILD) --print-errorlogs --suite fuzz --num-processes 2
 
 test-fast: build
 	meson test -C $(BUILD) --print-errorlogs --suite fast
@@ -58,4 +86,4 @@ bench-instr: build
 	@./scripts/bench-instr.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

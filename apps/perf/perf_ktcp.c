@@ -29,11 +29,12 @@
 
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_ctlmsg.h"
 
 #define REQ_LEN 8
 /** Most connections -q opens. */
 #define PERF_KTCP_MAX_QPS 64
-#define CREDIT_LEN 8
+#define CREDIT_LEN PERF_DX_CREDIT_LEN
 
 struct ktcp {
 	const struct perf_params *p;
@@ -383,11 +384,23 @@ dx_record(struct duplex *d, const uint8_t *rec)
 	return -1;
 }
 
+/* perf_dx_split()'s callback: one record; stop when the phase is over. */
+static int
+dx_rec(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct duplex *d = ctx;
+
+	RTE_SET_USED(len);
+	if (dx_record(d, rec) < 0)
+		return -1;
+	return !d->client && d->fin_seen ? 1 : 0;
+}
+
 static int
 dx_read(struct duplex *d)
 {
-	size_t need, off = 0;
 	ssize_t n;
+	long off;
 
 	n = recv(d->k->fd, d->in + d->in_len, d->in_cap - d->in_len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -395,41 +408,24 @@ dx_read(struct duplex *d)
 	if (n <= 0)
 		return io_error(d->k, "receive from", n);
 	d->in_len += (size_t)n;
-	while (off < d->in_len) {
-		switch (d->in[off]) {
-		case 'D':
-		case 'E':
-			need = d->size;
-			break;
-		case 'C':
-		case 'F':
-			need = CREDIT_LEN;
-			break;
-		default:
-			need = sizeof(struct perf_ctl);
-			break;
-		}
-		if (d->in_len - off < need)
-			break;
-		if (dx_record(d, d->in + off) < 0)
+	off = perf_dx_split(d->in, d->in_len, d->size, dx_rec, d);
+	if (off < 0)
+		return -1;
+	if (!d->client && d->fin_seen && (size_t)off < d->in_len) {
+		/* The phase is over: what follows is the next BEGIN. */
+		d->k->back = malloc(d->in_len - (size_t)off);
+		if (d->k->back == NULL) {
+			perf_error("out of memory");
 			return -1;
-		off += need;
-		if (!d->client && d->fin_seen && off < d->in_len) {
-			/* The phase is over: what follows is the next BEGIN. */
-			d->k->back = malloc(d->in_len - off);
-			if (d->k->back == NULL) {
-				perf_error("out of memory");
-				return -1;
-			}
-			memcpy(d->k->back, d->in + off, d->in_len - off);
-			d->k->back_len = d->in_len - off;
-			d->k->back_off = 0;
-			d->in_len = 0;
-			return 0;
 		}
+		memcpy(d->k->back, d->in + off, d->in_len - (size_t)off);
+		d->k->back_len = d->in_len - (size_t)off;
+		d->k->back_off = 0;
+		d->in_len = 0;
+		return 0;
 	}
-	memmove(d->in, d->in + off, d->in_len - off);
-	d->in_len -= off;
+	memmove(d->in, d->in + off, d->in_len - (size_t)off);
+	d->in_len -= (size_t)off;
 	return 0;
 }
 

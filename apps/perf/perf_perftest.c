@@ -48,13 +48,10 @@
 
 #include "rte_iwarp.h"
 #include "perf.h"
+#include "perf_ctlmsg.h"
 
-#define PT_VERSION      "6.06"  /* the control protocol spoken (perftest's VERSION) */
-#define PT_MIN_VERSION  5.70    /* what 6.06 itself accepts */
-#define PT_VERSION_LEN  16      /* perftest's MAX_VERSION */
 #define PT_MTU          "3"     /* IBV_MTU_1024, as siw on a 1500-byte link */
 #define PT_PAGE         4096    /* our cycle buffer */
-#define PT_MAX_CYCLE    65536   /* the peer's (its page size): 64 KiB pages at most */
 #define PT_CACHE_LINE   64
 #define PT_FIRST_DELAY_MS 100   /* siw's first-FPDU race (docs/interop.md) */
 #define PT_CLOSE_GRACE_MS 300   /* server: before its disconnect (pt_close()) */
@@ -79,16 +76,6 @@
 #define PT_WR_CREDIT  (PT_WR_TAG | 3)
 #define PT_WR_DATA_RX (PT_WR_TAG | 4)
 
-/* perftest's struct pingpong_dest as its -R mode sends it (big-endian). */
-struct pt_dest {
-	rte_be32_t lid, out_reads, qpn, psn, rkey;
-	uint32_t pad;
-	rte_be64_t vaddr;
-	uint8_t gid[16];
-	rte_be32_t srqn, gid_index;
-} __rte_packed;
-
-_Static_assert(sizeof(struct pt_dest) == 56, "perftest's pingpong_dest is 56 bytes");
 
 struct pt {
 	const struct perf_params *p;
@@ -364,10 +351,7 @@ pt_shake(struct pt *t, const char *what)
 	if (pt_xchg(t, &mine, &theirs, sizeof(mine), what) < 0)
 		return -1;
 	/* the handshakes before perftest's set_up_connection() carry zeros */
-	if (theirs.vaddr != 0) {
-		t->peer_vaddr = rte_be_to_cpu_64(theirs.vaddr);
-		t->peer_rkey = rte_be_to_cpu_32(theirs.rkey);
-	}
+	perf_pt_dest_keys(&theirs, &t->peer_vaddr, &t->peer_rkey);
 	return 0;
 }
 
@@ -390,18 +374,14 @@ pt_preamble(struct pt *t)
 
 	if (pt_xchg(t, mine, theirs, sizeof(mine), "version") < 0)
 		return -1;
-	memcpy(t->peer_version, theirs, sizeof(theirs));
-	t->peer_version[PT_VERSION_LEN] = '\0';
-	if (strtod(t->peer_version, NULL) < PT_MIN_VERSION) {
+	if (perf_pt_version(theirs, t->peer_version) < 0) {
 		perf_error("the peer is perftest version '%s': versions before %.2f speak "
 			   "another control protocol", t->peer_version, PT_MIN_VERSION);
 		return -1;
 	}
 	if (pt_xchg(t, &v, &rv, sizeof(v), "cycle buffer size") < 0)
 		return -1;
-	cycle = rte_be_to_cpu_32(rv);
-	/* perftest cycles small messages through its peer's buffer over this much */
-	if (cycle > PT_MAX_CYCLE) {
+	if (perf_pt_cycle(rv, &cycle) < 0) {
 		perf_error("the peer's cycle buffer (%u bytes) is over %u", cycle, PT_MAX_CYCLE);
 		return -1;
 	}
@@ -866,32 +846,14 @@ static int
 pt_bw_report(struct pt *t, const struct perf_result *mine, struct perf_result *theirs)
 {
 	double unit = t->p->report_gbits ? 125000000.0 : 1048576.0;
-	double d[3] = { mine->bw_peak / unit, mine->bw_avg / unit, mine->msg_rate / 1e6 };
 	rte_be64_t out[5], in[5];
 	unsigned int i;
 
-	out[0] = rte_cpu_to_be_64(mine->size);
-	out[1] = rte_cpu_to_be_64(mine->iters);
-	for (i = 0; i < 3; i++) {
-		uint64_t u;
-
-		memcpy(&u, &d[i], sizeof(u));
-		out[2 + i] = rte_cpu_to_be_64(u);
-	}
+	perf_pt_report_encode(mine, unit, out);
 	for (i = 0; i < 5; i++)
 		if (pt_xchg(t, &out[i], &in[i], sizeof(out[i]), "BW report") < 0)
 			return -1;
-	memset(theirs, 0, sizeof(*theirs));
-	theirs->size = (uint32_t)rte_be_to_cpu_64(in[0]);
-	theirs->iters = rte_be_to_cpu_64(in[1]);
-	for (i = 0; i < 3; i++) {
-		uint64_t u = rte_be_to_cpu_64(in[2 + i]);
-
-		memcpy(&d[i], &u, sizeof(u));
-	}
-	theirs->bw_peak = d[0] * unit;
-	theirs->bw_avg = d[1] * unit;
-	theirs->msg_rate = d[2] * 1e6;
+	perf_pt_report_decode(in, unit, theirs);
 	return 0;
 }
 

@@ -55,6 +55,7 @@
 #include "rte_iwarp.h"
 #include "perf.h"
 #include "perf_proto.h"
+#include "perf_ctlmsg.h"
 
 #define RD_MAX_QPS    64     /* -q at most (perf_params.c) */
 #define RD_CTL_IN     0      /* the peer writes its control records here */
@@ -1143,14 +1144,8 @@ rd_warm_up(struct rd *r, struct perf_result *res)
 static bool
 rd_sv_begin_ok(struct rd *r, const struct rd_slot *in)
 {
-	const struct perf_params *p = r->p;
-	uint32_t size = rte_be_to_cpu_32(in->ctl.size), window = rte_be_to_cpu_32(in->ctl.window);
-	uint64_t n = rte_be_to_cpu_64(in->ctl.count);
-	uint32_t dur = rte_be_to_cpu_32(in->duration);
-
-	return in->ctl.verb == p->verb && in->ctl.kind == p->kind && size != 0 &&
-		size <= r->max_size && window != 0 && (n != 0 ? window <= n :
-						       dur != 0 && dur <= 3600);
+	return perf_ctl_begin_ok(&in->ctl, rte_be_to_cpu_32(in->duration), r->p->verb,
+				 r->p->kind, r->max_size);
 }
 
 static int

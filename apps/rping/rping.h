@@ -41,6 +41,36 @@ struct rping_rdma_info {
 	rte_be32_t size;
 } __rte_packed;
 
+/** A peer's buffer, as its advertisement names it (host order). */
+struct rping_remote {
+	uint64_t addr;
+	uint32_t rkey;
+	uint32_t len;
+};
+
+/*
+ * rping_msg.c: the advertisement and the server's checks of it (no EAL).
+ */
+
+/** Decode a received advertisement. @return 0, or -EMSGSIZE unless byte_len is 16. */
+int rping_info_decode(const void *msg, uint32_t byte_len, struct rping_remote *r);
+
+/** Encode an advertisement of a buffer of ours. */
+void rping_info_encode(struct rping_rdma_info *m, uint64_t addr, uint32_t rkey, uint32_t size);
+
+/**
+ * Can the server READ the client's source (our -S is size)?
+ * @return 0, or -EMSGSIZE when it is empty or larger than ours.
+ */
+int rping_src_check(const struct rping_remote *r, uint32_t size);
+
+/**
+ * The bytes the server WRITEs into the client's sink: the ping in ping
+ * (size bytes, size >= 1) up to its NUL, and the NUL.
+ * @return 0, or -EMSGSIZE when the sink is smaller than that (*len is set).
+ */
+int rping_sink_len(const char *ping, uint32_t size, const struct rping_remote *r, uint32_t *len);
+
 /** Everything the command line and the INI file set. */
 struct rping_params {
 	bool server;            /**< -s (else -c) */

@@ -185,10 +185,9 @@ post_rdma(struct rping_conn *c, enum rte_iwarp_wr_opcode op, uint32_t len)
 static void
 format_send(struct rping_conn *c, const void *buf, const struct rte_iwarp_mr *mr)
 {
-	c->send_buf.buf = rte_cpu_to_be_64((uint64_t)(uintptr_t)buf);
-	c->send_buf.rkey = rte_cpu_to_be_32(c->p->bad_rkey && buf == c->start_buf ?
-					    bad_rkey(mr->rkey) : mr->rkey);
-	c->send_buf.size = rte_cpu_to_be_32(c->p->size);
+	rping_info_encode(&c->send_buf, (uint64_t)(uintptr_t)buf,
+			  c->p->bad_rkey && buf == c->start_buf ? bad_rkey(mr->rkey) : mr->rkey,
+			  c->p->size);
 	if (c->p->debug)
 		printf("RDMA addr %" PRIx64 " rkey %x len %u\n", (uint64_t)(uintptr_t)buf,
 		       mr->rkey, c->p->size);
@@ -241,13 +240,15 @@ rping_conn_established(struct rping_conn *c)
 static void
 server_recv(struct rping_conn *c, const struct rte_iwarp_wc *wc)
 {
-	if (wc->byte_len != sizeof(c->recv_buf)) {
+	struct rping_remote r;
+
+	if (rping_info_decode(&c->recv_buf, wc->byte_len, &r) < 0) {
 		rping_conn_fail(c, "received bogus data, size %u", wc->byte_len);
 		return;
 	}
-	c->remote_rkey = rte_be_to_cpu_32(c->recv_buf.rkey);
-	c->remote_addr = rte_be_to_cpu_64(c->recv_buf.buf);
-	c->remote_len = rte_be_to_cpu_32(c->recv_buf.size);
+	c->remote_rkey = r.rkey;
+	c->remote_addr = r.addr;
+	c->remote_len = r.len;
 	if (c->p->debug)
 		printf("Received rkey %x addr %" PRIx64 " len %u from peer\n", c->remote_rkey,
 		       c->remote_addr, c->remote_len);
@@ -257,7 +258,7 @@ server_recv(struct rping_conn *c, const struct rte_iwarp_wc *wc)
 	if (c->state == RPING_ST_CONNECTING)
 		c->state = RPING_ST_WAIT_SRC;
 	if (c->state == RPING_ST_WAIT_SRC) {
-		if (c->remote_len > c->p->size || c->remote_len == 0) {
+		if (rping_src_check(&r, c->p->size) < 0) {
 			rping_conn_fail(c, "the client's ping size %u does not fit ours (-S %u)",
 					c->remote_len, c->p->size);
 			return;
@@ -267,10 +268,9 @@ server_recv(struct rping_conn *c, const struct rte_iwarp_wc *wc)
 			step_timer(c);
 		}
 	} else if (c->state == RPING_ST_WAIT_SINK) {
-		/* rping writes strlen(rdma_buf) + 1 bytes: the ping and its NUL */
-		uint32_t len = (uint32_t)strnlen(c->rdma_buf, c->p->size - 1) + 1;
+		uint32_t len;
 
-		if (len > c->remote_len) {
+		if (rping_sink_len(c->rdma_buf, c->p->size, &r, &len) < 0) {
 			rping_conn_fail(c, "the client's sink (%u bytes) is smaller than the "
 					"ping (%u)", c->remote_len, len);
 			return;

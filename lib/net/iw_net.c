@@ -25,7 +25,8 @@
 
 RTE_LOG_REGISTER_SUFFIX(iw_net_logtype, net, NOTICE);
 
-#define DEF_NETMASK RTE_IPV4(255, 255, 255, 0)
+/* 255.255.255.0; not RTE_IPV4(), which shifts a signed int into the sign bit */
+#define DEF_NETMASK UINT32_C(0xffffff00)
 #define DEF_TTL 64
 
 uint64_t

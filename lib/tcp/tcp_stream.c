@@ -907,7 +907,24 @@ listener_close(struct iw_tcp_stream *l)
 			break;
 		}
 	}
-	/* children not yet accepted go with it */
+	/*
+	 * Children not yet accepted go with it. Those established wait in the
+	 * accept queue, where one that has closed since (reset by the peer) is
+	 * no longer in the connection table: free them from the queue.
+	 */
+	for (i = 0; i < l->acc_cnt; i++) {
+		struct iw_tcp_stream *c = l->acceptq[(l->acc_head + i) % l->backlog];
+
+		c->parent = NULL;
+		c->flags |= TF_RELEASED;
+		if (c->state != IW_TCP_CLOSED) {
+			tcp_drop(c, ECONNABORTED);
+		} else {
+			c->flags |= TF_FREE;
+			tcp_pend(c);
+		}
+	}
+	/* then those in SYN_RCVD, found in the table */
 	while (rte_hash_iterate(tcp->table, &key, &data, &it) >= 0) {
 		struct iw_tcp_stream *c = data;
 

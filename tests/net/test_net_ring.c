@@ -159,7 +159,7 @@ IWT_CASE(net_gateway_next_hop)
 		.no_gratuitous_arp = true,
 	};
 	struct iw_net_conf cb = { .ip = RTE_BE32(RTE_IPV4(10, 3, 0, 2)) };
-	rte_be32_t far = RTE_BE32(RTE_IPV4(192, 0, 2, 7));
+	rte_be32_t far = RTE_BE32(UINT32_C(0xc0000207)); /* 192.0.2.7 (RTE_IPV4() overflows int) */
 	struct iwt_net_pair p;
 	struct rte_ether_hdr *eh;
 	struct rte_arp_hdr *ah;

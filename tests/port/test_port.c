@@ -33,7 +33,7 @@ frame(struct iw_port *from, uint16_t queue, uint32_t seq)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(iw_port_pool(from, queue));
 	struct rte_ether_hdr *eh;
-	uint32_t *body;
+	uint32_t body[2] = { queue, seq };
 
 	if (m == NULL)
 		return NULL;
@@ -41,22 +41,31 @@ frame(struct iw_port *from, uint16_t queue, uint32_t seq)
 	memset(&eh->dst_addr, 0xff, sizeof(eh->dst_addr));
 	eh->src_addr = from->mac;
 	eh->ether_type = RTE_BE16(0x88b5); /* local experimental */
-	body = (void *)(eh + 1);
-	body[0] = queue;
-	body[1] = seq;
+	/* after the 14-byte header: 2 bytes off 4-byte alignment, so memcpy */
+	memcpy(eh + 1, body, sizeof(body));
 	return m;
+}
+
+static uint32_t
+body_word(const struct rte_mbuf *m, unsigned int i)
+{
+	uint32_t v;
+
+	memcpy(&v, rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN) +
+	       i * sizeof(v), sizeof(v));
+	return v;
 }
 
 static uint32_t
 seq_of(const struct rte_mbuf *m)
 {
-	return rte_pktmbuf_mtod_offset(m, const uint32_t *, RTE_ETHER_HDR_LEN)[1];
+	return body_word(m, 1);
 }
 
 static uint32_t
 queue_of(const struct rte_mbuf *m)
 {
-	return rte_pktmbuf_mtod_offset(m, const uint32_t *, RTE_ETHER_HDR_LEN)[0];
+	return body_word(m, 0);
 }
 
 /* Send n frames on each queue of a, check b receives them in order on the same queue. */

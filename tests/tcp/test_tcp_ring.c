@@ -1153,5 +1153,39 @@ IWT_CASE(tcp_ring_sndq_keeps_an_entry_for_the_final_record_and_counts_mbufs)
 	iw_tcp_close(b);
 	iw_tcp_close(l);
 	iwt_tcp_poll_ms(&p, 20);
+
+ * A listener closed with children it never handed out: one established, one
+ * reset by its peer while it waited in the accept queue (closed, and so no
+ * longer in the connection table). Both go with the listener: the live one
+ * is reset, and no stream is left behind. Found by fuzz_tcp_input: the reset
+ * child stayed allocated for the life of the instance.
+ */
+IWT_CASE(tcp_ring_listener_close_frees_queued_children)
+{
+	struct iwt_tcp_pair p;
+	struct iw_tcp_stream *l, *a1, *a2;
+
+	IWT_ASSERT(iwt_tcp_pair_open("tlq", &p, NULL, 0) == 0, "set-up");
+	l = iw_tcp_listen(p.tcp[1], 5002, 4, NULL, NULL);
+	IWT_ASSERT(l != NULL, "listen");
+	a1 = iw_tcp_connect(p.tcp[0], IWT_TCP_IP_B, 5002, 0, NULL, NULL);
+	a2 = iw_tcp_connect(p.tcp[0], IWT_TCP_IP_B, 5002, 0, NULL, NULL);
+	IWT_ASSERT(a1 != NULL && a2 != NULL, "connect");
+	IWT_ASSERT(wait_state(&p, a1, IW_TCP_ESTABLISHED, 3000) &&
+		   wait_state(&p, a2, IW_TCP_ESTABLISHED, 3000), "both established");
+	iwt_tcp_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 3, "listener and two queued children");
+	/* the first child is reset while queued */
+	iw_tcp_abort(a1);
+	iwt_tcp_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[0]), 1, "A: the second connection");
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 3, "B: the reset child is still queued");
+	iw_tcp_abort(l);
+	iwt_tcp_poll_ms(&p, 20);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[1]), 0, "B: no stream left");
+	IWT_ASSERT(wait_state(&p, a2, IW_TCP_CLOSED, 1000), "the live child was reset");
+	iw_tcp_abort(a2);
+	iwt_tcp_poll_ms(&p, 10);
+	IWT_ASSERT_EQ(iw_tcp_stream_count(p.tcp[0]), 0, "A: no stream left");
 	return iwt_tcp_pair_close(&p);
 }

@@ -56,6 +56,11 @@ traffic(struct iwt_vpair *p, struct rte_iwarp_qp *qa, struct rte_iwarp_qp *qb, u
 		IWT_ASSERT(wc.status == RTE_IWARP_WC_SUCCESS, "READ status");
 		IWT_ASSERT(iwt_vcheck(m[s] + 2 * len, len, 40 + s) < 0, "READ bytes");
 	}
+	/* every operation has completed: neither side's memory is in use */
+	for (s = 0; s < 2; s++) {
+		IWT_ASSERT_EQ(rte_iwarp_dereg_mr(mr[s]), 0, "dereg");
+		free(m[s]);
+	}
 	return IWT_PASS;
 }
 
