@@ -1153,7 +1153,10 @@ IWT_CASE(tcp_ring_sndq_keeps_an_entry_for_the_final_record_and_counts_mbufs)
 	iw_tcp_close(b);
 	iw_tcp_close(l);
 	iwt_tcp_poll_ms(&p, 20);
+	return iwt_tcp_pair_close(&p);
+}
 
+/*
  * A listener closed with children it never handed out: one established, one
  * reset by its peer while it waited in the accept queue (closed, and so no
  * longer in the connection table). Both go with the listener: the live one
